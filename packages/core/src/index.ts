@@ -1,0 +1,88 @@
+export { canonicalJson } from "./canonical";
+export { createEvent, identifyEvent, uuid } from "./envelope";
+export type { ValidationIssue } from "./errors";
+export {
+  isSchematicApiError,
+  isSchematicConfigError,
+  isSchematicError,
+  isSchematicNetworkError,
+  isSchematicTimeoutError,
+  isSchematicValidationError,
+  SchematicApiError,
+  SchematicConfigError,
+  SchematicError,
+  SchematicNetworkError,
+  SchematicTimeoutError,
+  SchematicValidationError,
+} from "./errors";
+export type { FetchFunction, HttpClientOptions, RequestOptions } from "./http";
+export { HttpClient } from "./http";
+export { isPublishableKey, isSecretKey, maskKey } from "./keys";
+export type { Logger, LogLevel } from "./logger";
+export { createLogger } from "./logger";
+export type { RetryPolicy } from "./retry";
+export { DEFAULT_RETRY_POLICY, isRetryable, isRetryableStatus, parseRetryAfter, retryDelay } from "./retry";
+export type { Storage, WebStorageLike } from "./storage";
+export { memoryStorage, webStorage } from "./storage";
+export type { Timers } from "./timers";
+export { defaultTimers, sleep } from "./timers";
+export type {
+  Company,
+  CompanyInput,
+  CompanyMembership,
+  Context,
+  FlagCheck,
+  FlagsCheck,
+  FlagsPlan,
+  IdentifyInput,
+  Keys,
+  TrackInput,
+  Traits,
+  TraitValue,
+  UpsertCompanyInput,
+  UpsertUserInput,
+  User,
+} from "./types";
+export {
+  isPlainObject,
+  LIMITS,
+  utf8Length,
+  validateCompany,
+  validateContext,
+  validateFlagKey,
+  validateIdentify,
+  validateTrack,
+  validateUpsertCompany,
+  validateUpsertUser,
+} from "./validate";
+export { VERSION } from "./version";
+export type {
+  EventType,
+  WireBatch,
+  WireCompany,
+  WireCompanyMembership,
+  WireCompanyUpsert,
+  WireEntityKey,
+  WireEnvelope,
+  WireEvent,
+  WireFlagCheck,
+  WireFlagCheckBody,
+  WireFlagsCheck,
+  WireIdentifyBody,
+  WireTrackBody,
+  WireUser,
+  WireUserUpsert,
+} from "./wire";
+export {
+  fromWireCompany,
+  fromWireFlagCheck,
+  fromWireFlagsCheck,
+  fromWireKeys,
+  fromWireUser,
+  toWireCompanyUpsert,
+  toWireIdentifyBody,
+  toWireTrackBody,
+  toWireUserUpsert,
+} from "./wire";
+
+// Deliberately not exported: internal helpers of validation (per-field checks) and of the HTTP client.

@@ -1,0 +1,295 @@
+/**
+ * The wire protocol's shapes (snake_case, exactly as the API speaks them) and
+ * the one place that converts between them and the public camelCase types.
+ * Key and trait maps pass through untouched: their names are the user's data.
+ */
+import type {
+  Company,
+  CompanyMembership,
+  Context,
+  FlagCheck,
+  FlagsCheck,
+  IdentifyInput,
+  Keys,
+  TrackInput,
+  Traits,
+  UpsertCompanyInput,
+  UpsertUserInput,
+  User,
+} from "./types";
+
+export type EventType = "identify" | "track" | "flag_check";
+
+export interface WireIdentifyBody {
+  keys: Keys;
+  name?: string;
+  traits?: Traits;
+  company?: { keys: Keys; name?: string; traits?: Traits };
+}
+
+export interface WireTrackBody {
+  event: string;
+  company?: Keys;
+  user?: Keys;
+  traits: Traits;
+  quantity: number;
+}
+
+export interface WireFlagCheckBody {
+  flag: string;
+  value: boolean;
+  company?: Keys;
+  user?: Keys;
+}
+
+/** One event as `POST /e` takes it and as each entry of `POST /batch` carries it. */
+export interface WireEvent {
+  api_key: string;
+  type: EventType;
+  body: WireIdentifyBody | WireTrackBody | WireFlagCheckBody;
+  sent_at: string;
+  tracker_event_id?: string;
+  tracker_user_id?: string;
+  idempotency_key?: string;
+}
+
+export interface WireBatch {
+  events: WireEvent[];
+}
+
+/** `{ data, params }`: every JSON answer of the API. */
+export interface WireEnvelope<T> {
+  data: T;
+  params: Record<string, unknown>;
+}
+
+export interface WireCompanyUpsert {
+  keys: Keys;
+  name?: string;
+  traits?: Traits;
+  last_seen_at?: string;
+  update_only?: boolean;
+}
+
+export interface WireUserUpsert {
+  keys: Keys;
+  name?: string;
+  traits?: Traits;
+  company?: Keys;
+  companies?: Keys[];
+  last_seen_at?: string;
+  update_only?: boolean;
+}
+
+export interface WireEntityKey {
+  id: string;
+  key: string;
+  value: string;
+  entity_type: "company" | "user";
+  entity_id: string;
+  definition_id: string;
+  environment_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WireCompany {
+  id: string;
+  name: string;
+  environment_id: string;
+  created_at: string;
+  updated_at: string;
+  last_seen_at: string | null;
+  user_count: number;
+  traits: Record<string, unknown>;
+  keys: WireEntityKey[];
+  [extra: string]: unknown;
+}
+
+export interface WireCompanyMembership {
+  id: string;
+  company_id: string;
+  user_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WireUser {
+  id: string;
+  name: string;
+  environment_id: string;
+  created_at: string;
+  updated_at: string;
+  last_seen_at: string | null;
+  traits: Record<string, unknown>;
+  keys: WireEntityKey[];
+  company_memberships: WireCompanyMembership[];
+  [extra: string]: unknown;
+}
+
+export interface WireFlagCheck {
+  flag: string;
+  value: boolean;
+  reason?: string;
+  company_id?: string | null;
+  user_id?: string | null;
+  flag_id?: string | null;
+  rule_id?: string | null;
+  rule_type?: string | null;
+  feature_allocation?: number | null;
+  feature_usage?: number | null;
+  feature_usage_event?: string | null;
+  feature_usage_period?: string | null;
+  feature_usage_reset_at?: string | null;
+}
+
+export interface WireFlagsCheck {
+  flags: WireFlagCheck[];
+  plan?: { id: string; name: string; trial_status?: string | null; trial_end_date?: string | null } | null;
+}
+
+// ---- public → wire ----
+
+const isoTime = (value: Date | string): string => (typeof value === "string" ? value : value.toISOString());
+
+/** Drops `undefined` members so omitted fields are left out, never sent as null. */
+function compact<T extends object>(value: T): T {
+  const out = {} as T;
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out;
+}
+
+/** The `body` of an identify event: the input as given, omitted fields left out. */
+export function toWireIdentifyBody(input: IdentifyInput): WireIdentifyBody {
+  const { company } = input;
+  return compact({
+    keys: input.keys,
+    name: input.name,
+    traits: input.traits,
+    company: company && compact({ keys: company.keys, name: company.name, traits: company.traits }),
+  });
+}
+
+/** The `body` of a track event: company and user from the input, else from the context. */
+export function toWireTrackBody(input: TrackInput, context: Context = {}): WireTrackBody {
+  const body: WireTrackBody = {
+    event: input.event,
+    traits: input.traits ?? {},
+    quantity: input.quantity ?? 1,
+  };
+  const company = input.company ?? context.company;
+  const user = input.user ?? context.user;
+  if (company) body.company = company;
+  if (user) body.user = user;
+  return body;
+}
+
+export function toWireCompanyUpsert(input: UpsertCompanyInput): WireCompanyUpsert {
+  return compact({
+    keys: input.keys,
+    name: input.name,
+    traits: input.traits,
+    last_seen_at: input.lastSeenAt === undefined ? undefined : isoTime(input.lastSeenAt),
+    update_only: input.updateOnly,
+  });
+}
+
+export function toWireUserUpsert(input: UpsertUserInput): WireUserUpsert {
+  return compact({
+    keys: input.keys,
+    name: input.name,
+    traits: input.traits,
+    company: input.company,
+    companies: input.companies,
+    last_seen_at: input.lastSeenAt === undefined ? undefined : isoTime(input.lastSeenAt),
+    update_only: input.updateOnly,
+  });
+}
+
+// ---- wire → public ----
+
+const toDate = (value: string | null | undefined): Date | undefined =>
+  value == null ? undefined : new Date(value);
+
+/** The wire's key list (`[{key, value}, …]`) flattened into a map. */
+export function fromWireKeys(keys: readonly WireEntityKey[] | undefined): Keys {
+  const out: Keys = {};
+  for (const k of keys ?? []) out[k.key] = k.value;
+  return out;
+}
+
+export function fromWireCompany(wire: WireCompany): Company {
+  return {
+    id: wire.id,
+    name: wire.name,
+    keys: fromWireKeys(wire.keys),
+    traits: wire.traits ?? {},
+    userCount: wire.user_count ?? 0,
+    environmentId: wire.environment_id,
+    createdAt: new Date(wire.created_at),
+    updatedAt: new Date(wire.updated_at),
+    lastSeenAt: toDate(wire.last_seen_at) ?? null,
+  };
+}
+
+function fromWireMembership(wire: WireCompanyMembership): CompanyMembership {
+  return {
+    id: wire.id,
+    companyId: wire.company_id,
+    userId: wire.user_id,
+    createdAt: new Date(wire.created_at),
+    updatedAt: new Date(wire.updated_at),
+  };
+}
+
+export function fromWireUser(wire: WireUser): User {
+  const memberships = (wire.company_memberships ?? []).map(fromWireMembership);
+  return {
+    id: wire.id,
+    name: wire.name,
+    keys: fromWireKeys(wire.keys),
+    traits: wire.traits ?? {},
+    companyIds: memberships.map((m) => m.companyId),
+    companyMemberships: memberships,
+    environmentId: wire.environment_id,
+    createdAt: new Date(wire.created_at),
+    updatedAt: new Date(wire.updated_at),
+    lastSeenAt: toDate(wire.last_seen_at) ?? null,
+  };
+}
+
+const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
+export function fromWireFlagCheck(wire: WireFlagCheck): FlagCheck {
+  return compact({
+    flag: wire.flag,
+    value: wire.value === true,
+    reason: orUndefined(wire.reason),
+    companyId: orUndefined(wire.company_id),
+    userId: orUndefined(wire.user_id),
+    flagId: orUndefined(wire.flag_id),
+    ruleId: orUndefined(wire.rule_id),
+    ruleType: orUndefined(wire.rule_type),
+    featureAllocation: orUndefined(wire.feature_allocation),
+    featureUsage: orUndefined(wire.feature_usage),
+    featureUsageEvent: orUndefined(wire.feature_usage_event),
+    featureUsagePeriod: orUndefined(wire.feature_usage_period),
+    featureUsageResetAt: toDate(wire.feature_usage_reset_at),
+  });
+}
+
+export function fromWireFlagsCheck(wire: WireFlagsCheck): FlagsCheck {
+  const plan = wire.plan;
+  return compact({
+    flags: (wire.flags ?? []).map(fromWireFlagCheck),
+    plan:
+      plan == null
+        ? undefined
+        : compact({
+            id: plan.id,
+            name: plan.name,
+            trialStatus: orUndefined(plan.trial_status),
+            trialEndDate: toDate(plan.trial_end_date),
+          }),
+  });
+}
