@@ -1,0 +1,20 @@
+/**
+ * Record ids in the API's style (`comp_…`, `user_…`, `ek_…`, `cmem_…`).
+ * `crypto.randomUUID` is a global in Node ≥ 19, browsers and workers, so no
+ * `node:` import is needed here.
+ */
+export type IdPrefix = "comp" | "user" | "ek" | "cmem" | "evt";
+
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${globalThis.crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
+}
+
+/** A short, stable, non-cryptographic hash (FNV-1a, 32 bit) as hex, for ids derived from names. */
+export function stableHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, "0");
+}
