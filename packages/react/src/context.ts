@@ -1,0 +1,31 @@
+import type { Schematic, SchematicSnapshot } from "@schematic-sdk/browser";
+import { createContext, useCallback, useContext, useSyncExternalStore } from "react";
+
+/** The client a `SchematicProvider` gives its subtree. */
+export const SchematicContext = /* @__PURE__ */ createContext<Schematic | null>(null);
+
+/** The provider's client; throws a clear error outside a `SchematicProvider`. */
+export function useSchematicClient(hook: string): Schematic {
+  const client = useContext(SchematicContext);
+  if (!client) {
+    throw new Error(
+      `${hook} must be used inside <SchematicProvider>; wrap your app (or this component) in one.`,
+    );
+  }
+  return client;
+}
+
+/**
+ * Reads one value of the client's store. The component re-renders only when
+ * the selected value changes (`Object.is`), so selectors return primitives or
+ * parts of the immutable snapshot. The server snapshot is the bootstrap, so
+ * server HTML and hydration agree.
+ */
+export function useSnapshot<T>(client: Schematic, select: (snapshot: SchematicSnapshot) => T): T {
+  const subscribe = useCallback((listener: () => void) => client.subscribe(listener), [client]);
+  return useSyncExternalStore(
+    subscribe,
+    () => select(client.getSnapshot()),
+    () => select(client.getServerSnapshot()),
+  );
+}

@@ -1,0 +1,26 @@
+import type { Schematic } from "@schematic-sdk/browser";
+import { canonicalJson, type IdentifyInput, validateIdentify } from "@schematic-sdk/core";
+import { useEffect, useLayoutEffect, useMemo } from "react";
+
+/**
+ * Identifies when the input's content changes. Validation runs during render,
+ * so bad input throws a `SchematicValidationError` an error boundary can show;
+ * the identify itself runs in an effect, never on a server. StrictMode's
+ * double effect sends one request: the client drops an identify identical to
+ * the last one.
+ *
+ * It runs as a layout effect, before any passive effect of the same commit:
+ * flag checks that components start on mount already carry the new context,
+ * so nothing is asked twice.
+ */
+export function useIdentify(client: Schematic, input: IdentifyInput | null | undefined): void {
+  const key = input ? canonicalJson(input) : "";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the canonical key stands for the input's content
+  const valid = useMemo(() => (input ? validateIdentify(input) : null), [key]);
+  useIsomorphicLayoutEffect(() => {
+    if (valid) void client.identify(valid);
+  }, [client, valid]);
+}
+
+// The one place this package looks for a window: React 18 warns about layout effects on a server.
+const useIsomorphicLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;

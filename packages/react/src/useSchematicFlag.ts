@@ -1,0 +1,29 @@
+import { useEffect } from "react";
+import { useSchematicClient, useSnapshot } from "./context";
+
+export interface UseSchematicFlagOptions {
+  /**
+   * The value while the flag is unknown or its check failed.
+   * @default false
+   */
+  fallback?: boolean;
+}
+
+/**
+ * A flag's value for the current context. Asks the API on mount unless the
+ * value is already known or bootstrapped; any number of components reading
+ * one flag share one request. Re-renders only when this flag's value changes.
+ *
+ * @example
+ * const canExport = useSchematicFlag("export-csv", { fallback: false });
+ */
+export function useSchematicFlag(key: string, options: UseSchematicFlagOptions = {}): boolean {
+  const client = useSchematicClient("useSchematicFlag");
+  const value = useSnapshot(client, (s) => s.flags[key]);
+  const fallback = options.fallback ?? false;
+  const unknown = value === undefined;
+  useEffect(() => {
+    if (unknown) void client.checkFlag(key, { fallback });
+  }, [client, key, unknown, fallback]);
+  return value ?? fallback;
+}

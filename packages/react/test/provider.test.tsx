@@ -1,0 +1,202 @@
+import { Schematic } from "@schematic-sdk/browser";
+import { act, render, renderHook, screen, waitFor } from "@testing-library/react";
+import { type ReactNode, StrictMode, useState } from "react";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  SchematicProvider,
+  useSchematic,
+  useSchematicFlag,
+  useSchematicIdentify,
+  useSchematicIsReady,
+} from "../src/index";
+import { flagValues, received, resetReceived, server, testOptions } from "./helpers";
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => {
+  server.resetHandlers();
+  resetReceived();
+  vi.restoreAllMocks();
+});
+afterAll(() => server.close());
+
+const signedIn = { keys: { id: "demo-user" }, company: { keys: { id: "demo-company" } } };
+
+/** Lets every pending send and timer settle. */
+const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+
+describe("StrictMode", () => {
+  it("makes one identify request and one flag request, with the identified context", async () => {
+    flagValues["new-editor"] = true;
+    function Editor() {
+      const on = useSchematicFlag("new-editor");
+      return <p>{on ? "new editor" : "old editor"}</p>;
+    }
+    render(
+      <StrictMode>
+        <SchematicProvider publishableKey="api_test_1234" options={testOptions()} identify={signedIn}>
+          <Editor />
+          <Editor />
+        </SchematicProvider>
+      </StrictMode>,
+    );
+    await screen.findAllByText("new editor");
+    await settle();
+    expect(received.events.filter((e) => e.type === "identify")).toHaveLength(1);
+    expect(received.flagChecks).toHaveLength(1);
+    expect(received.flagChecks[0]!.body).toEqual({
+      user: { id: "demo-user" },
+      company: { id: "demo-company" },
+    });
+  });
+});
+
+describe("SchematicProvider", () => {
+  it("keeps one client across renders with new options objects, sending nothing again", async () => {
+    const seen = new Set<Schematic>();
+    function Probe() {
+      seen.add(useSchematic().client);
+      return null;
+    }
+    function App() {
+      const [n, setN] = useState(0);
+      return (
+        <SchematicProvider
+          publishableKey="api_test_1234"
+          options={{ ...testOptions() }}
+          identify={{ ...signedIn }}
+        >
+          <button type="button" onClick={() => setN(n + 1)}>
+            render {n}
+          </button>
+          <Probe />
+        </SchematicProvider>
+      );
+    }
+    render(<App />);
+    await settle();
+    for (let i = 0; i < 3; i++) await act(async () => screen.getByRole("button").click());
+    await settle();
+    expect(seen.size).toBe(1);
+    expect(received.events.filter((e) => e.type === "identify")).toHaveLength(1);
+  });
+
+  it("swaps the client when the key changes, closing the old one", async () => {
+    const close = vi.spyOn(Schematic.prototype, "close");
+    const clients: Schematic[] = [];
+    function Probe() {
+      const { client } = useSchematic();
+      if (!clients.includes(client)) clients.push(client);
+      return null;
+    }
+    const options = testOptions();
+    const view = render(
+      <SchematicProvider publishableKey="api_key_one_0001" options={options}>
+        <Probe />
+      </SchematicProvider>,
+    );
+    view.rerender(
+      <SchematicProvider publishableKey="api_key_two_0002" options={options}>
+        <Probe />
+      </SchematicProvider>,
+    );
+    await settle();
+    expect(clients).toHaveLength(2);
+    expect(close.mock.contexts).toEqual([clients[0]]);
+  });
+
+  it("closes the client it created on unmount, never a client passed in", async () => {
+    const close = vi.spyOn(Schematic.prototype, "close");
+    const own = render(<SchematicProvider publishableKey="api_test_1234" options={testOptions()} />);
+    own.unmount();
+    await settle();
+    expect(close).toHaveBeenCalledTimes(1);
+
+    close.mockClear();
+    const mine = new Schematic("api_test_1234", testOptions());
+    const passed = render(<SchematicProvider client={mine} />);
+    passed.unmount();
+    await settle();
+    expect(close).not.toHaveBeenCalled();
+    mine.close();
+  });
+
+  it("sends one identify when the identify prop's content changes, none for a copy", async () => {
+    const view = render(
+      <SchematicProvider publishableKey="api_test_1234" options={testOptions()} identify={null} />,
+    );
+    await settle();
+    expect(received.events).toHaveLength(0);
+    const options = testOptions();
+    view.rerender(<SchematicProvider publishableKey="api_test_1234" options={options} identify={signedIn} />);
+    view.rerender(
+      <SchematicProvider
+        publishableKey="api_test_1234"
+        options={options}
+        identify={structuredClone(signedIn)}
+      />,
+    );
+    await settle();
+    view.rerender(
+      <SchematicProvider
+        publishableKey="api_test_1234"
+        options={options}
+        identify={{ ...signedIn, keys: { id: "other-user" } }}
+      />,
+    );
+    await settle();
+    expect(received.events.map((e) => (e.body as { keys: unknown }).keys)).toEqual([
+      { id: "demo-user" },
+      { id: "other-user" },
+    ]);
+  });
+});
+
+describe("hooks", () => {
+  it("throw an error naming SchematicProvider outside one", () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    for (const hook of [
+      () => useSchematic(),
+      () => useSchematicFlag("x"),
+      () => useSchematicIdentify(null),
+      () => useSchematicIsReady(),
+    ]) {
+      expect(() => renderHook(hook)).toThrow(/SchematicProvider/);
+    }
+  });
+
+  it("useSchematic returns the same functions on every render and the live context", async () => {
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <SchematicProvider publishableKey="api_test_1234" options={testOptions()}>
+        {children}
+      </SchematicProvider>
+    );
+    const { result, rerender } = renderHook(() => useSchematic(), { wrapper });
+    const first = result.current;
+    rerender();
+    expect(result.current.identify).toBe(first.identify);
+    expect(result.current.track).toBe(first.track);
+    expect(result.current.checkFlag).toBe(first.checkFlag);
+    expect(result.current.client).toBe(first.client);
+    expect(result.current.context).toEqual({});
+    await act(async () => {
+      void result.current.identify(signedIn);
+    });
+    await waitFor(() =>
+      expect(result.current.context).toEqual({ user: { id: "demo-user" }, company: { id: "demo-company" } }),
+    );
+    expect(result.current.track).toBe(first.track);
+  });
+
+  it("useSchematicIdentify refuses bad input during render with the field named", () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <SchematicProvider publishableKey="api_test_1234" options={testOptions()}>
+        {children}
+      </SchematicProvider>
+    );
+    expect(() =>
+      renderHook(() => useSchematicIdentify({ keys: { id: 42 as unknown as string } }), { wrapper }),
+    ).toThrow(/keys\.id: must be a string; got number 42 — pass String\(42\)/);
+    expect(received.events).toHaveLength(0);
+  });
+});
