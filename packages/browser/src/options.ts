@@ -1,0 +1,143 @@
+/** Options, their defaults, and the result and snapshot types of the browser client. */
+import type { Context, FetchFunction, Storage, Timers, WireEvent } from "@schematic-sdk/core";
+import type { LockManagerLike, PageLifecycle } from "./platform";
+
+/** Why an event was given up. */
+export type DropReason =
+  /** The queue was full (`maxQueueSize`); the oldest event made room. */
+  | "overflow"
+  /** The API refused it with a 4xx other than 408/429: sending it again would fail the same way. */
+  | "rejected"
+  /** It failed `maxAttempts` times. */
+  | "attempts"
+  /** It was older than `maxEventAge`. */
+  | "expired"
+  /** It was queued after `close()`. */
+  | "closed";
+
+/** What `onDrop` receives. */
+export interface DroppedEvent {
+  event: WireEvent;
+  reason: DropReason;
+  /** The last error, for `rejected` and `attempts`. */
+  error?: unknown;
+}
+
+/**
+ * How an `identify` or `track` ended. The promise never rejects for network
+ * trouble: it settles with one of these.
+ */
+export type DeliveryResult =
+  | { status: "delivered" }
+  /** An identical `identify` was already queued or delivered; nothing was sent. */
+  | { status: "deduplicated" }
+  | { status: "dropped"; reason: DropReason; error?: unknown }
+  /** `close()` ran first (or the page was restored after another tab took the queue): the event waits in storage for a later page or another tab. */
+  | { status: "persisted" };
+
+/** Values for the very first snapshot, e.g. rendered by a server. */
+export interface Bootstrap {
+  /** The context the values below were computed for. Used instead of a persisted one. */
+  context?: Context;
+  /** Known flag values: `getFlag` and the snapshot have them before any request. */
+  flags?: Record<string, boolean>;
+}
+
+export interface SchematicOptions {
+  /**
+   * Base URL of the API (flag checks).
+   * @default "https://api.schematichq.com"
+   */
+  apiUrl?: string;
+  /**
+   * Base URL of event capture (`POST /e`, `POST /batch`).
+   * @default "https://c.schematichq.com"
+   */
+  eventUrl?: string;
+  /** Where the queue, context and anonymous id live. `localStorage` by default (memory where there is none). */
+  storage?: Storage;
+  /** The `fetch` to use; the global one by default. */
+  fetch?: FetchFunction;
+  /** Timer functions; the global ones by default (read at call time, so fake timers work). */
+  timers?: Timers;
+  /** Page events (hide, show, online) and the online flag; the window's by default. */
+  lifecycle?: PageLifecycle;
+  /** Cross-tab locks; `navigator.locks` by default. `null` uses the storage lease. */
+  locks?: LockManagerLike | null;
+  /**
+   * Milliseconds an event waits for companions before a send starts.
+   * @default 100
+   */
+  flushInterval?: number;
+  /**
+   * Events kept at most; the oldest is dropped to make room.
+   * @default 1000
+   */
+  maxQueueSize?: number;
+  /**
+   * Sends of one event before it is given up.
+   * @default 10
+   */
+  maxAttempts?: number;
+  /**
+   * Milliseconds after which an undelivered event is given up.
+   * @default 86400000 (24 h)
+   */
+  maxEventAge?: number;
+  /** Told of every event given up. */
+  onDrop?: (dropped: DroppedEvent) => void;
+  /**
+   * Logs each event and decision to the console (the key masked).
+   * @default false
+   */
+  debug?: boolean;
+  /**
+   * `"event"`: one `POST /e` per event (the hosted API). `"batch"`: up to 100 events per `POST /batch`.
+   * @default "event"
+   */
+  transport?: "event" | "batch";
+  /**
+   * Queue a `flag_check` event for each flag the API answers.
+   * @default false
+   */
+  trackFlagChecks?: boolean;
+  /**
+   * Hold a `track` made before any context is known until `identify` or `setContext` gives one.
+   * @default false
+   */
+  waitForContext?: boolean;
+  /** Values for the very first snapshot (server rendering, hydration). */
+  bootstrap?: Bootstrap;
+}
+
+/** Every default value in one place. (Switches — `debug`, `trackFlagChecks`, `waitForContext` — are off when absent; `transport` is `"event"` unless `"batch"`.) */
+export const DEFAULTS = Object.freeze({
+  apiUrl: "https://api.schematichq.com",
+  eventUrl: "https://c.schematichq.com",
+  flushInterval: 100,
+  maxQueueSize: 1000,
+  maxAttempts: 10,
+  maxEventAge: 86_400_000,
+} satisfies SchematicOptions);
+
+/** Queue figures, as the snapshot holds them. */
+export interface QueueStats {
+  /** Events waiting (this tab's, including any adopted from closed tabs). */
+  readonly pending: number;
+  /** Events this client delivered. */
+  readonly delivered: number;
+  /** Events this client gave up (each also reported to `onDrop`). */
+  readonly dropped: number;
+}
+
+/**
+ * The external store's state: immutable, replaced only when something in it
+ * changes, so `snapshot === previous` means nothing changed.
+ */
+export interface SchematicSnapshot {
+  readonly context: Readonly<Context>;
+  readonly flags: Readonly<Record<string, boolean>>;
+  /** A flag answer is in (or failed, so fallbacks apply), or flags were bootstrapped or restored. */
+  readonly isReady: boolean;
+  readonly queue: QueueStats;
+}

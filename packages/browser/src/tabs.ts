@@ -1,0 +1,127 @@
+/**
+ * Several tabs (or clients) on one storage. Each keeps its own queue under
+ * its own id and lists itself in a shared index; only the owner sends from a
+ * queue, so no event goes out from two live tabs. A queue whose owner is gone
+ * is adopted by whichever tab notices first:
+ *
+ * - with Web Locks, a tab holds the lock named after its id while it lives;
+ *   getting that lock (`ifAvailable`) proves the owner closed or crashed, and
+ *   holding it while adopting keeps a second adopter out;
+ * - without, each tab renews a timestamp in the index; a tab silent for
+ *   `LEASE_TTL` is gone. A closing tab zeroes its own at once.
+ *
+ * Index races (two tabs writing it together) only drop a live entry until its
+ * next heartbeat, so a queue is at worst adopted late, never twice.
+ */
+import { isPlainObject, type Timers, uuid } from "@schematic-sdk/core";
+import type { LockManagerLike } from "./platform";
+import type { Entry } from "./queue";
+import { readJson, type Writer } from "./writer";
+
+/** A tab silent this long (storage lease) is taken for closed. Hidden tabs' timers may run once a minute. */
+const LEASE_TTL = 180_000;
+const HEARTBEAT = 10_000;
+
+export interface TabsConfig {
+  writer: Writer;
+  timers: Timers;
+  locks: LockManagerLike | null;
+  /** Storage key prefix of this client. */
+  prefix: string;
+  /** Stores another tab's events as this tab's (synchronously). */
+  adopt: (entries: Entry[]) => void;
+}
+
+/** The storage key of a tab's queue. */
+export const queueKey = (prefix: string, id: string): string => `${prefix}q${id}`;
+
+export class Tabs {
+  readonly id: string = uuid();
+  readonly #c: TabsConfig;
+  #timer: unknown;
+  #on = false;
+  #release: (() => void) | undefined;
+
+  constructor(config: TabsConfig) {
+    this.#c = config;
+  }
+
+  /** Claims this tab's id, lists it and starts the heartbeat that adopts closed tabs' queues. */
+  start(): void {
+    const { locks, timers } = this.#c;
+    this.#on = true;
+    if (!locks) this.#timer = timers.setTimeout(this.#beat, 0);
+    else
+      void locks.request(
+        `${this.#c.prefix}l${this.id}`,
+        {},
+        () =>
+          this.#on &&
+          new Promise<void>((release) => {
+            this.#release = release;
+            this.#beat();
+          }),
+      );
+  }
+
+  /**
+   * The page is going away: let other tabs adopt what is left. The entry stays
+   * (zeroed), so an event queued even later is found; an empty queue's entry is
+   * cleared by whichever tab looks next.
+   */
+  stop(): void {
+    if (!this.#on) return;
+    this.#on = false;
+    this.#c.timers.clearTimeout(this.#timer);
+    this.#release?.();
+    this.#index((index) => {
+      index[this.id] = 0;
+    });
+  }
+
+  #beat = (): void => {
+    if (!this.#on) return;
+    const { locks, timers } = this.#c;
+    const now = Date.now();
+    const index = this.#read();
+    // Renewing the lease is an ordinary coalesced write; adopting (below) writes at once.
+    this.#c.writer.mark(`${this.#c.prefix}t`, () => ({ ...this.#read(), [this.id]: now }));
+    for (const id in index) {
+      if (id === this.id) continue;
+      if (locks)
+        void locks.request(
+          `${this.#c.prefix}l${id}`,
+          { ifAvailable: true },
+          (lock) => lock && this.#take(id),
+        );
+      else if (index[id]! < now - LEASE_TTL) this.#take(id);
+    }
+    this.#timer = timers.setTimeout(this.#beat, HEARTBEAT);
+  };
+
+  /** Adopts a closed tab's queue and removes it from the index. */
+  #take(id: string): void {
+    const { writer, prefix } = this.#c;
+    const { storage } = writer;
+    const key = queueKey(prefix, id);
+    const stored = readJson(storage, key);
+    if (Array.isArray(stored) && stored.length > 0) this.#c.adopt(stored);
+    storage.remove(key);
+    this.#index((index) => {
+      delete index[id];
+    });
+  }
+
+  /** The shared index of tabs: `id → last heartbeat` (0: closed). */
+  #read(): Record<string, number> {
+    const stored = readJson(this.#c.writer.storage, `${this.#c.prefix}t`);
+    return isPlainObject(stored) ? (stored as Record<string, number>) : {};
+  }
+
+  /** Changes the index now (adopting, closing). */
+  #index(change: (index: Record<string, number>) => void): void {
+    const index = this.#read();
+    change(index);
+    this.#c.writer.storage.set(`${this.#c.prefix}t`, JSON.stringify(index));
+  }
+}

@@ -1,0 +1,273 @@
+import { HttpResponse, http } from "msw";
+import { describe, expect, it, vi } from "vitest";
+import { type DroppedEvent, isSchematicApiError, memoryStorage } from "../src/index";
+import {
+  captureEvents,
+  countRequests,
+  createClient,
+  EVENTS,
+  fakeLifecycle,
+  server,
+  settle,
+  useServer,
+} from "./helpers";
+
+useServer();
+
+/** Answers `status` to every event, recording when each attempt came and for which event. */
+function failing(status: number | "network", headers: Record<string, string> = {}) {
+  const attempts: { at: number; id: string | undefined }[] = [];
+  server.use(
+    http.post(`${EVENTS}/e`, async ({ request }) => {
+      const event = (await request.json()) as { tracker_event_id?: string };
+      attempts.push({ at: Date.now(), id: event.tracker_event_id });
+      return status === "network" ? HttpResponse.error() : new HttpResponse(null, { status, headers });
+    }),
+  );
+  return attempts;
+}
+
+describe("retries", () => {
+  it("backs off exponentially with full jitter up to 30 s, keeps tracker_event_id, and drops after maxAttempts", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.999);
+    const attempts = failing(503);
+    const drops: DroppedEvent[] = [];
+    const schematic = createClient({ onDrop: (d) => drops.push(d) });
+    const start = Date.now();
+    const result = schematic.track({ event: "query" });
+    await settle(200_000);
+    await expect(result).resolves.toMatchObject({ status: "dropped", reason: "attempts" });
+    expect(attempts).toHaveLength(10);
+    expect(new Set(attempts.map((a) => a.id)).size).toBe(1);
+    const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
+    expect(attempts[0]!.at - start).toBe(100);
+    expect(gaps).toEqual([999, 1998, 3996, 7992, 15984, 29970, 29970, 29970, 29970]);
+    expect(drops).toHaveLength(1);
+    expect(drops[0]!.reason).toBe("attempts");
+    expect(isSchematicApiError(drops[0]!.error) && drops[0]!.error.status).toBe(503);
+    expect(schematic.getSnapshot().queue).toEqual({ pending: 0, delivered: 0, dropped: 1 });
+    schematic.close();
+  });
+
+  it("retries network errors, the first retry within a second", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
+    let calls = 0;
+    server.use(http.post(`${EVENTS}/e`, () => (++calls < 3 ? HttpResponse.error() : HttpResponse.json({}))));
+    const schematic = createClient();
+    const result = schematic.identify({ keys: { id: "u" } });
+    await settle(100);
+    expect(calls).toBe(1);
+    await settle(500);
+    expect(calls).toBe(2);
+    await settle(1000);
+    await expect(result).resolves.toEqual({ status: "delivered" });
+    schematic.close();
+  });
+
+  it("honours Retry-After by pausing every send, not just the failed event", async () => {
+    let calls = 0;
+    const received: { at: number; event: string }[] = [];
+    server.use(
+      http.post(`${EVENTS}/e`, async ({ request }) => {
+        const { body } = (await request.json()) as { body: { event: string } };
+        if (++calls === 1) return new HttpResponse(null, { status: 429, headers: { "Retry-After": "7" } });
+        received.push({ at: Date.now(), event: body.event });
+        return HttpResponse.json({});
+      }),
+    );
+    const schematic = createClient();
+    const start = Date.now();
+    void schematic.track({ event: "first" });
+    await settle(200);
+    void schematic.track({ event: "second" });
+    await settle(5000);
+    expect(received).toEqual([]);
+    await settle(3000);
+    expect(received.map((r) => r.event)).toEqual(["first", "second"]);
+    expect(received[0]!.at - start).toBe(7100);
+    schematic.close();
+  });
+
+  it("drops an event the API refuses with a 4xx, reports it, and carries on", async () => {
+    let calls = 0;
+    const received = captureEvents(() =>
+      ++calls === 1 ? HttpResponse.json({ error: "Invalid keys" }, { status: 400 }) : undefined,
+    );
+    const drops: DroppedEvent[] = [];
+    const schematic = createClient({
+      onDrop: (d) => {
+        drops.push(d);
+        throw new Error("a throwing onDrop must not stop delivery");
+      },
+    });
+    const bad = schematic.track({ event: "bad" });
+    const good = schematic.track({ event: "good" });
+    await settle(500);
+    const dropped = await bad;
+    expect(dropped).toMatchObject({ status: "dropped", reason: "rejected" });
+    expect(await good).toEqual({ status: "delivered" });
+    expect(drops.map((d) => d.reason)).toEqual(["rejected"]);
+    expect((drops[0]!.error as Error).message).toContain("Invalid keys");
+    expect(received).toHaveLength(1);
+    expect(calls).toBe(2);
+    expect(schematic.getSnapshot().queue).toEqual({ pending: 0, delivered: 1, dropped: 1 });
+    schematic.close();
+  });
+
+  it("gives up events older than maxEventAge", async () => {
+    failing(500);
+    const drops: DroppedEvent[] = [];
+    const schematic = createClient({ maxEventAge: 5_000, onDrop: (d) => drops.push(d) });
+    const result = schematic.track({ event: "old" });
+    await settle(60_000);
+    await expect(result).resolves.toMatchObject({ status: "dropped", reason: "expired" });
+    expect(drops.map((d) => d.reason)).toEqual(["expired"]);
+    schematic.close();
+  });
+});
+
+describe("bounds and network state", () => {
+  it("drops the oldest events beyond maxQueueSize, reports and counts each", async () => {
+    const received = captureEvents();
+    const lifecycle = fakeLifecycle();
+    lifecycle.isOnline = false;
+    const drops: string[] = [];
+    const schematic = createClient({
+      maxQueueSize: 3,
+      lifecycle,
+      onDrop: (d) => drops.push((d.event.body as { event: string }).event),
+    });
+    const results = ["a", "b", "c", "d", "e"].map((event) => schematic.track({ event }));
+    expect(drops).toEqual(["a", "b"]);
+    await expect(results[0]).resolves.toEqual({ status: "dropped", reason: "overflow", error: undefined });
+    expect(schematic.getSnapshot().queue).toEqual({ pending: 3, delivered: 0, dropped: 2 });
+    lifecycle.isOnline = true;
+    lifecycle.emit("online");
+    await settle(500);
+    expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["c", "d", "e"]);
+    schematic.close();
+  });
+
+  it("attempts nothing while offline and resumes on the online event", async () => {
+    const requests = countRequests();
+    const received = captureEvents();
+    const lifecycle = fakeLifecycle();
+    lifecycle.isOnline = false;
+    const schematic = createClient({ lifecycle });
+    const result = schematic.track({ event: "x" });
+    await settle(120_000);
+    expect(requests.count).toBe(0);
+    lifecycle.isOnline = true;
+    lifecycle.emit("online");
+    await settle(0);
+    await expect(result).resolves.toEqual({ status: "delivered" });
+    expect(received).toHaveLength(1);
+    schematic.close();
+  });
+});
+
+describe("page hide", () => {
+  it.each(["pagehide", "hidden"] as const)(
+    "%s sends pending events at once with keepalive, within the 64 KiB budget",
+    async (event) => {
+      const received = captureEvents();
+      const lifecycle = fakeLifecycle();
+      const keepalive: string[] = [];
+      const schematic = createClient({
+        lifecycle,
+        flushInterval: 60_000,
+        fetch: (url, init) => {
+          if (init.keepalive)
+            keepalive.push((JSON.parse(String(init.body)) as { body: { event: string } }).body.event);
+          return fetch(url, init);
+        },
+      });
+      const blob = "x".repeat(9_000);
+      for (let i = 0; i < 10; i++) void schematic.track({ event: `e${i}`, traits: { blob } });
+      lifecycle.emit(event);
+      await vi.advanceTimersByTimeAsync(0);
+      await vi.advanceTimersByTimeAsync(0);
+      // Six bodies of ~9 KB fit under 60,000 bytes.
+      expect(keepalive).toEqual(["e0", "e1", "e2", "e3", "e4", "e5"]);
+      await settle(100);
+      // After pagehide this tab has let go of its queue: the rest waits in storage. Merely hidden, it carries on.
+      expect(received).toHaveLength(event === "pagehide" ? 6 : 10);
+      schematic.close();
+    },
+  );
+
+  it("keeps what was not acknowledged stored, for the next page", async () => {
+    failing(503);
+    const storage = memoryStorage();
+    const lifecycle = fakeLifecycle();
+    const schematic = createClient({ storage, lifecycle });
+    void schematic.track({ event: "kept" });
+    lifecycle.emit("pagehide");
+    await settle(0);
+    schematic.close(); // the page is gone
+    const received = captureEvents();
+    const next = createClient({ storage });
+    expect(next.getSnapshot().queue.pending).toBe(0);
+    await settle(0);
+    expect(next.getSnapshot().queue.pending).toBe(1);
+    await settle(100);
+    expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["kept"]);
+    next.close();
+  });
+});
+
+describe("flush", () => {
+  it("resolves once everything queued before it is delivered, waiting through retries", async () => {
+    let calls = 0;
+    server.use(
+      http.post(`${EVENTS}/e`, () =>
+        ++calls < 3 ? new HttpResponse(null, { status: 500 }) : HttpResponse.json({}),
+      ),
+    );
+    const schematic = createClient();
+    void schematic.track({ event: "a" });
+    let done = false;
+    const flushed = schematic.flush().then(() => {
+      done = true;
+    });
+    await settle(0);
+    expect(done).toBe(false);
+    await settle(10_000);
+    await flushed;
+    expect(done).toBe(true);
+    expect(calls).toBe(3);
+    schematic.close();
+  });
+
+  it("gives up waiting after its timeout", async () => {
+    failing(500);
+    const schematic = createClient();
+    void schematic.track({ event: "a" });
+    let done = false;
+    void schematic.flush(2_000).then(() => {
+      done = true;
+    });
+    await settle(1_900);
+    expect(done).toBe(false);
+    await settle(200);
+    expect(done).toBe(true);
+    schematic.close();
+  });
+
+  it("close() settles pending promises as persisted and sends nothing more", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.9);
+    const attempts = failing(500);
+    const schematic = createClient();
+    const result = schematic.track({ event: "a" });
+    await settle(200);
+    schematic.close();
+    await expect(result).resolves.toEqual({ status: "persisted" });
+    await settle(60_000);
+    expect(attempts).toHaveLength(1);
+    await expect(schematic.track({ event: "late" })).resolves.toMatchObject({
+      status: "dropped",
+      reason: "closed",
+    });
+    await expect(schematic.flush()).resolves.toBeUndefined();
+  });
+});

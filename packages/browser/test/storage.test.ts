@@ -1,0 +1,140 @@
+import { webStorage } from "@schematic-sdk/core";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { memoryStorage, Schematic } from "../src/index";
+import {
+  captureEvents,
+  countingStorage,
+  createClient,
+  fakeLifecycle,
+  KEY,
+  settle,
+  useServer,
+} from "./helpers";
+
+useServer();
+
+afterEach(() => {
+  window.localStorage.clear();
+});
+
+describe("first use", () => {
+  it("constructing touches no storage, timer or page listener; first use does", async () => {
+    const storage = countingStorage();
+    const get = vi.spyOn(storage, "get");
+    const lifecycle = fakeLifecycle();
+    const subscribe = vi.spyOn(lifecycle, "subscribe");
+    const localStorage = vi.spyOn(window, "localStorage", "get");
+    const schematic = new Schematic(KEY, { storage, lifecycle });
+    new Schematic(KEY).getServerSnapshot();
+    schematic.getServerSnapshot();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(get).not.toHaveBeenCalled();
+    expect(subscribe).not.toHaveBeenCalled();
+    expect(localStorage).not.toHaveBeenCalled();
+    schematic.getContext();
+    expect(get).toHaveBeenCalled();
+    expect(subscribe).toHaveBeenCalledOnce();
+    schematic.close();
+  });
+
+  it("uses localStorage by default", async () => {
+    captureEvents();
+    const schematic = new Schematic(KEY);
+    await Promise.all([schematic.identify({ keys: { id: "u_1" } }), settle(200)]);
+    const keys = Object.keys(window.localStorage).filter((k) => k.startsWith("schematic:"));
+    expect(keys.length).toBeGreaterThan(0);
+    schematic.close();
+  });
+});
+
+describe("when storage fails", () => {
+  it("keeps working in memory when localStorage throws on every call", async () => {
+    const received = captureEvents();
+    const fail = () => {
+      throw new DOMException("QuotaExceededError");
+    };
+    vi.spyOn(Storage.prototype, "getItem").mockImplementation(fail);
+    vi.spyOn(Storage.prototype, "setItem").mockImplementation(fail);
+    vi.spyOn(Storage.prototype, "removeItem").mockImplementation(fail);
+    const schematic = new Schematic(KEY);
+    const result = schematic.identify({ keys: { id: "u_1" } });
+    expect(schematic.getContext()).toEqual({ user: { id: "u_1" } });
+    await expect(schematic.identify({ keys: { id: "u_1" } })).resolves.toEqual({ status: "deduplicated" });
+    void schematic.track({ event: "query" });
+    await settle(500);
+    await expect(result).resolves.toEqual({ status: "delivered" });
+    expect(received.map((r) => r.event.type)).toEqual(["identify", "track"]);
+    schematic.close();
+  });
+
+  it("keeps working when the storage getter itself throws (sandboxed frame)", async () => {
+    const received = captureEvents();
+    const storage = webStorage(() => {
+      throw new DOMException("SecurityError");
+    });
+    const schematic = createClient({ storage });
+    await Promise.all([schematic.track({ event: "query" }), settle(200)]);
+    expect(received).toHaveLength(1);
+    schematic.close();
+  });
+});
+
+describe("persistence", () => {
+  it("coalesces writes: a burst of 10,000 calls is at most one write per timer tick, a handful in all", async () => {
+    const storage = countingStorage();
+    const lifecycle = fakeLifecycle();
+    lifecycle.isOnline = false;
+    const schematic = createClient({ storage, lifecycle, maxQueueSize: 20_000 });
+    for (let i = 0; i < 5_000; i++) {
+      void schematic.identify({ keys: { id: `u_${i % 7}` }, company: { keys: { id: "c_1" } } });
+      void schematic.track({ event: "query", quantity: i });
+    }
+    expect(storage.writes).toBe(0);
+    // Until the first heartbeat (10 s): the stored state (context, anonymous id…), the tab index and the queue.
+    const start = Date.now();
+    for (let before = 0; Date.now() - start < 5_000; before = storage.writes) {
+      await vi.advanceTimersToNextTimerAsync();
+      expect(storage.writes - before).toBeLessThanOrEqual(1);
+    }
+    expect(storage.writes).toBe(3);
+    expect(schematic.getSnapshot().queue.pending).toBe(10_000);
+    schematic.close();
+  });
+
+  it("restores the context, the anonymous id and the queue on the next load; reset() makes a new anonymous id", async () => {
+    const storage = memoryStorage();
+    const lifecycle = fakeLifecycle();
+    lifecycle.isOnline = false;
+    const first = createClient({ storage, lifecycle });
+    void first.identify({ keys: { id: "u_1" }, company: { keys: { id: "c_1" } } });
+    void first.track({ event: "query" });
+    lifecycle.emit("pagehide");
+    first.close();
+
+    const received = captureEvents();
+    const second = createClient({ storage });
+    expect(second.getContext()).toEqual({ user: { id: "u_1" }, company: { id: "c_1" } });
+    await Promise.all([second.track({ event: "after reload" }), settle(1000)]);
+    expect(received.map((r) => r.event.type)).toEqual(["identify", "track", "track"]);
+    expect(new Set(received.map((r) => r.event.tracker_user_id)).size).toBe(1);
+    const anonymous = received[0]!.event.tracker_user_id;
+
+    second.reset();
+    second.close();
+    const third = createClient({ storage });
+    expect(third.getContext()).toEqual({});
+    await Promise.all([third.track({ event: "after reset" }), settle(200)]);
+    expect(received[3]!.event.tracker_user_id).not.toBe(anonymous);
+    third.close();
+  });
+
+  it("keeps two publishable keys on one origin apart", async () => {
+    const storage = memoryStorage();
+    const a = new Schematic("api_aaaaaaaaaaaa", { storage, locks: null });
+    a.setContext({ user: { id: "a" } });
+    a.close();
+    const b = new Schematic("api_bbbbbbbbbbbb", { storage, locks: null });
+    expect(b.getContext()).toEqual({});
+    b.close();
+  });
+});

@@ -1,0 +1,85 @@
+/** Checks `SchematicClient` options at construction, naming the option that is wrong. */
+import { isPlainObject, isPublishableKey, SchematicConfigError } from "@schematic-sdk/core";
+import { DEFAULTS, type SchematicClientOptions } from "./defaults";
+
+export type ResolvedOptions = SchematicClientOptions & typeof DEFAULTS;
+
+const INTEGER_OPTIONS = [
+  "maxRetries",
+  "maxBatchSize",
+  "maxQueueSize",
+  "maxEventAttempts",
+  "flagCacheSize",
+] as const;
+const DURATION_OPTIONS = ["timeout", "flushInterval", "flagTimeout", "flagCacheTtl"] as const;
+const MIN: Partial<Record<string, number>> = {
+  maxBatchSize: 1,
+  maxQueueSize: 1,
+  maxEventAttempts: 1,
+  timeout: 1,
+  flushInterval: 1,
+  flagTimeout: 1,
+};
+
+const fail = (message: string): never => {
+  throw new SchematicConfigError(`SchematicClient: ${message}`);
+};
+
+export function resolveOptions(options: SchematicClientOptions | undefined): ResolvedOptions {
+  if (!isPlainObject(options))
+    fail("pass an options object: new SchematicClient({ apiKey: process.env.SCHEMATIC_API_KEY })");
+  const o = options as SchematicClientOptions;
+  const { apiKey } = o;
+  if (typeof apiKey !== "string" || apiKey.trim() === "") {
+    fail(
+      "apiKey is missing; pass your secret API key (sch_…), e.g. { apiKey: process.env.SCHEMATIC_API_KEY }",
+    );
+  }
+  if (isPublishableKey(apiKey)) {
+    fail(
+      "apiKey is a publishable key (api_…), which is for browsers; the server client needs your secret key (sch_…)",
+    );
+  }
+  const out = { ...DEFAULTS } as ResolvedOptions;
+  for (const [name, value] of Object.entries(o))
+    if (value !== undefined) (out as unknown as Record<string, unknown>)[name] = value;
+
+  for (const name of ["apiUrl", "eventUrl"] as const) {
+    const url = out[name];
+    if (typeof url !== "string" || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      fail(`${name} must be an http(s) URL; got ${JSON.stringify(url)}`);
+    }
+  }
+  for (const name of [...INTEGER_OPTIONS, ...DURATION_OPTIONS]) {
+    const value = out[name];
+    const min = MIN[name] ?? 0;
+    if (
+      typeof value !== "number" ||
+      !Number.isFinite(value) ||
+      value < min ||
+      ((INTEGER_OPTIONS as readonly string[]).includes(name) && !Number.isInteger(value))
+    ) {
+      fail(
+        `${name} must be a ${INTEGER_OPTIONS.includes(name as never) ? "whole number" : "number of milliseconds"} ≥ ${min}; got ${String(value)}`,
+      );
+    }
+  }
+  if (out.fetch !== undefined && typeof out.fetch !== "function") fail("fetch must be a function");
+  if (
+    out.headers !== undefined &&
+    (!isPlainObject(out.headers) || Object.values(out.headers).some((v) => typeof v !== "string"))
+  ) {
+    fail("headers must be an object of strings");
+  }
+  if (
+    out.logger !== undefined &&
+    ["debug", "info", "warn", "error"].some(
+      (m) => typeof (out.logger as unknown as Record<string, unknown>)?.[m] !== "function",
+    )
+  ) {
+    fail("logger must have debug, info, warn and error methods (console works)");
+  }
+  if (!["debug", "info", "warn", "error"].includes(out.logLevel))
+    fail(`logLevel must be debug, info, warn or error; got ${String(out.logLevel)}`);
+  return out;
+}

@@ -1,0 +1,108 @@
+/** Options of `SchematicClient` and their defaults, in one place. */
+import type { FetchFunction, Logger, LogLevel } from "@schematic-sdk/core";
+
+export interface SchematicClientOptions {
+  /** Your secret API key (`sch_…`). Never a publishable one (`api_…`): those are for browsers. */
+  apiKey: string;
+  /**
+   * Base URL of the API.
+   * @default "https://api.schematichq.com"
+   */
+  apiUrl?: string;
+  /**
+   * Base URL of event capture (`POST /batch`).
+   * @default "https://c.schematichq.com"
+   */
+  eventUrl?: string;
+  /**
+   * Milliseconds one attempt of an upsert may take.
+   * @default 10000
+   */
+  timeout?: number;
+  /**
+   * Retries of an upsert after a network error, timeout, 408, 429 or 5xx.
+   * @default 2
+   */
+  maxRetries?: number;
+  /** The `fetch` to use; the global one by default. */
+  fetch?: FetchFunction;
+  /** Extra headers on every request. */
+  headers?: Record<string, string>;
+  /**
+   * Milliseconds between sends of buffered events.
+   * @default 1000
+   */
+  flushInterval?: number;
+  /**
+   * Events per `POST /batch`; a full batch is sent at once.
+   * @default 100
+   */
+  maxBatchSize?: number;
+  /**
+   * Buffered events kept at most; the oldest are dropped (counted and logged) to make room.
+   * @default 10000
+   */
+  maxQueueSize?: number;
+  /**
+   * Sends of one batch before its events are dropped.
+   * @default 10
+   */
+  maxEventAttempts?: number;
+  /**
+   * Milliseconds a flag check may take before its fallback is used.
+   * @default 2000
+   */
+  flagTimeout?: number;
+  /**
+   * Milliseconds a flag answer is reused for the same flag and context. 0 turns the cache off.
+   * @default 5000
+   */
+  flagCacheTtl?: number;
+  /**
+   * Flag answers cached at most (least recently used go first).
+   * @default 1000
+   */
+  flagCacheSize?: number;
+  /** Console-compatible logger; `console` by default. The API key is masked in everything it prints. */
+  logger?: Logger;
+  /**
+   * Least severe level printed.
+   * @default "warn"
+   */
+  logLevel?: LogLevel;
+}
+
+/** Every default of `SchematicClient`. */
+export const DEFAULTS = Object.freeze({
+  apiUrl: "https://api.schematichq.com",
+  eventUrl: "https://c.schematichq.com",
+  timeout: 10_000,
+  maxRetries: 2,
+  flushInterval: 1000,
+  maxBatchSize: 100,
+  maxQueueSize: 10_000,
+  maxEventAttempts: 10,
+  flagTimeout: 2000,
+  flagCacheTtl: 5000,
+  flagCacheSize: 1000,
+  logLevel: "warn",
+} satisfies Partial<SchematicClientOptions>);
+
+/** Per-call options of `upsertCompany` and `upsertUser`. */
+export interface RequestCallOptions {
+  /** Aborts the call; it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Overrides the client's per-attempt `timeout`. */
+  timeout?: number;
+}
+
+/** Per-call options of `checkFlag`. */
+export interface CheckFlagOptions {
+  /**
+   * The answer when the check fails or times out.
+   * @default false
+   */
+  fallback?: boolean;
+  /** Overrides the client's `flagTimeout`. */
+  timeout?: number;
+}

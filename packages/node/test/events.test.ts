@@ -1,0 +1,178 @@
+import { HttpResponse } from "msw";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { SchematicError, SchematicValidationError } from "../src/index";
+import { batchRecorder, client, KEY, server, silentLogger } from "./helpers";
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => {
+  server.resetHandlers();
+  vi.useRealTimers();
+});
+afterAll(() => server.close());
+
+describe("buffered events", () => {
+  it("sends identify and track as one POST /batch after flushInterval, never earlier", async () => {
+    const batches = batchRecorder();
+    const schematic = client();
+    schematic.identify({
+      keys: { id: "u_1" },
+      name: "Ann",
+      company: { keys: { id: "c_1" }, traits: { seats: 5 } },
+    });
+    schematic.track({
+      event: "query",
+      company: { id: "c_1" },
+      user: { id: "u_1" },
+      quantity: 3,
+      idempotencyKey: "idem-1",
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(batches).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
+    const [identify, track] = batches[0]!.events;
+    expect(identify).toMatchObject({
+      api_key: KEY,
+      type: "identify",
+      body: { keys: { id: "u_1" }, name: "Ann", company: { keys: { id: "c_1" }, traits: { seats: 5 } } },
+    });
+    expect(track).toMatchObject({
+      api_key: KEY,
+      type: "track",
+      body: { event: "query", company: { id: "c_1" }, user: { id: "u_1" }, quantity: 3, traits: {} },
+      idempotency_key: "idem-1",
+    });
+    expect((identify as unknown as { sent_at: string }).sent_at).toMatch(/Z$/);
+  });
+
+  it("sends a full batch of maxBatchSize at once and the rest on the interval", async () => {
+    const batches = batchRecorder();
+    const schematic = client();
+    for (let i = 0; i < 250; i++) schematic.track({ event: "e", quantity: i });
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.waitFor(() => expect(batches.map((b) => b.events.length)).toEqual([100, 100]));
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.waitFor(() => expect(batches.map((b) => b.events.length)).toEqual([100, 100, 50]));
+    // Call order is kept across batches.
+    expect(batches.flatMap((b) => b.events.map((e) => e.body.quantity))).toEqual(
+      Array.from({ length: 250 }, (_, i) => i),
+    );
+  });
+
+  it("flush() resolves once everything buffered before it is delivered", async () => {
+    const batches = batchRecorder();
+    const schematic = client();
+    schematic.track({ event: "a" });
+    schematic.track({ event: "b" });
+    await schematic.flush();
+    expect(batches).toHaveLength(1);
+    expect(schematic.stats).toMatchObject({ pending: 0, delivered: 2, dropped: 0 });
+    await expect(schematic.flush()).resolves.toBeUndefined();
+  });
+
+  it("retries a failed batch with the same event ids until it is delivered", async () => {
+    const batches = batchRecorder((n) =>
+      n < 3 ? new HttpResponse(null, { status: 503 }) : HttpResponse.json({}),
+    );
+    const schematic = client();
+    schematic.track({ event: "a" });
+    const flushed = schematic.flush();
+    await vi.advanceTimersByTimeAsync(10_000);
+    await flushed;
+    expect(batches).toHaveLength(3);
+    const ids = batches.map((b) => b.events[0]!.tracker_event_id);
+    expect(new Set(ids).size).toBe(1);
+    expect(schematic.stats).toMatchObject({ delivered: 1, dropped: 0 });
+  });
+
+  it("pauses all sending for as long as Retry-After says", async () => {
+    const batches = batchRecorder((n) =>
+      n === 1
+        ? new HttpResponse(null, { status: 429, headers: { "Retry-After": "5" } })
+        : HttpResponse.json({}),
+    );
+    const schematic = client();
+    schematic.track({ event: "a" });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(batches).toHaveLength(1);
+    for (let i = 0; i < 150; i++) schematic.track({ event: "b" });
+    await vi.advanceTimersByTimeAsync(4_900);
+    expect(batches).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    await vi.waitFor(() => expect(batches.length).toBeGreaterThanOrEqual(2));
+    expect(batches[1]!.at - batches[0]!.at).toBeGreaterThanOrEqual(5000);
+  });
+
+  it("drops a batch the API refuses with a 4xx, without retrying, and logs it", async () => {
+    const logger = { ...silentLogger(), error: vi.fn() };
+    const batches = batchRecorder(() => HttpResponse.json({ error: "bad event" }, { status: 400 }));
+    const schematic = client({ logger });
+    schematic.track({ event: "a" });
+    await schematic.flush();
+    expect(batches).toHaveLength(1);
+    expect(schematic.stats).toMatchObject({ delivered: 0, dropped: 1, pending: 0 });
+    expect(logger.error).toHaveBeenCalledTimes(1);
+  });
+
+  it("gives a batch up after maxEventAttempts", async () => {
+    const batches = batchRecorder(() => new HttpResponse(null, { status: 500 }));
+    const schematic = client({ maxEventAttempts: 4 });
+    schematic.track({ event: "a" });
+    const flushed = schematic.flush();
+    await vi.advanceTimersByTimeAsync(60_000);
+    await flushed;
+    expect(batches).toHaveLength(4);
+    expect(schematic.stats.dropped).toBe(1);
+  });
+
+  it("keeps at most maxQueueSize events, dropping the oldest and counting them", async () => {
+    const logger = { ...silentLogger(), warn: vi.fn() };
+    const batches = batchRecorder();
+    const schematic = client({ maxQueueSize: 5, logger });
+    for (let i = 0; i < 8; i++) schematic.track({ event: "e", quantity: i });
+    expect(schematic.stats).toMatchObject({ pending: 5, dropped: 3 });
+    expect(logger.warn).toHaveBeenCalledWith("[schematic]", expect.stringContaining("maxQueueSize 5"));
+    await schematic.flush();
+    expect(batches[0]!.events.map((e) => e.body.quantity)).toEqual([3, 4, 5, 6, 7]);
+  });
+
+  it("close() drains the buffer, then refuses new events", async () => {
+    const batches = batchRecorder();
+    const schematic = client();
+    schematic.track({ event: "a" });
+    await schematic.close();
+    expect(batches).toHaveLength(1);
+    expect(() => schematic.track({ event: "late" })).toThrow(SchematicError);
+    expect(() => schematic.identify({ keys: { id: "u" } })).toThrow(/closed/);
+    await expect(schematic.close()).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ["track without an event", () => client().track({} as never), "event"],
+    ["track with a negative quantity", () => client().track({ event: "e", quantity: -2 }), "quantity"],
+    [
+      "track with an empty idempotency key",
+      () => client().track({ event: "e", idempotencyKey: "" }),
+      "idempotencyKey",
+    ],
+    ["identify without keys", () => client().identify({} as never), "keys"],
+    [
+      "identify with a nested trait",
+      () => client().identify({ keys: { id: "u" }, traits: { a: [] as never } }),
+      "traits.a",
+    ],
+  ])("%s throws synchronously and buffers nothing", async (_label, call, path) => {
+    const batches = batchRecorder();
+    let error: unknown;
+    try {
+      call();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SchematicValidationError);
+    expect((error as SchematicValidationError).issues.map((i) => i.path)).toContain(path);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(batches).toHaveLength(0);
+  });
+});

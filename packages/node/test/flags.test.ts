@@ -1,0 +1,103 @@
+import { HttpResponse, http } from "msw";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { SchematicValidationError } from "../src/index";
+import { API, client, KEY, server, silentLogger } from "./helpers";
+
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => {
+  server.resetHandlers();
+  vi.useRealTimers();
+});
+afterAll(() => server.close());
+
+function flagServer(value: boolean | (() => Response | Promise<Response>)) {
+  const seen: { flag: string; body: unknown; key: string | null }[] = [];
+  server.use(
+    http.post(`${API}/flags/:flag/check`, async ({ request, params }) => {
+      seen.push({
+        flag: String(params.flag),
+        body: await request.json(),
+        key: request.headers.get("x-schematic-api-key"),
+      });
+      if (typeof value === "function") return value();
+      return HttpResponse.json({ data: { flag: params.flag, value, reason: "rule" }, params: {} });
+    }),
+  );
+  return seen;
+}
+
+describe("checkFlag", () => {
+  it("asks POST /flags/{key}/check with the context and the secret key", async () => {
+    const seen = flagServer(true);
+    const on = await client().checkFlag("my flag", { company: { id: "c_1" }, user: { id: "u_1" } });
+    expect(on).toBe(true);
+    expect(seen).toEqual([
+      { flag: "my flag", body: { company: { id: "c_1" }, user: { id: "u_1" } }, key: KEY },
+    ]);
+  });
+
+  it("caches answers per flag and context, whatever the key order", async () => {
+    const seen = flagServer(true);
+    const schematic = client();
+    await schematic.checkFlag("f", { company: { id: "c", plan: "x" } });
+    await schematic.checkFlag("f", { company: { plan: "x", id: "c" } });
+    expect(seen).toHaveLength(1);
+    await schematic.checkFlag("f", { company: { id: "other" } });
+    await schematic.checkFlag("g", { company: { id: "c", plan: "x" } });
+    expect(seen).toHaveLength(3);
+  });
+
+  it("asks again after the cache's time to live", async () => {
+    vi.useFakeTimers();
+    const seen = flagServer(true);
+    const schematic = client({ flagCacheTtl: 1000 });
+    await schematic.checkFlag("f", {});
+    await vi.advanceTimersByTimeAsync(999);
+    await schematic.checkFlag("f", {});
+    expect(seen).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await schematic.checkFlag("f", {});
+    expect(seen).toHaveLength(2);
+  });
+
+  it("joins identical checks in flight", async () => {
+    const seen = flagServer(true);
+    const schematic = client();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => schematic.checkFlag("f", { user: { id: "u" } })),
+    );
+    expect(answers).toEqual(Array(10).fill(true));
+    expect(seen).toHaveLength(1);
+  });
+
+  it("answers the fallback on failure, logs the first failure only, and does not cache it", async () => {
+    const logger = { ...silentLogger(), warn: vi.fn() };
+    const seen = flagServer(() => HttpResponse.json({ error: "boom" }, { status: 500 }));
+    const schematic = client({ logger });
+    expect(await schematic.checkFlag("f", {}, { fallback: true })).toBe(true);
+    expect(await schematic.checkFlag("f", {}, { fallback: false })).toBe(false);
+    expect(seen).toHaveLength(2);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain(KEY);
+  });
+
+  it("answers the fallback after its short timeout, without retrying", async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const fetch = (_url: string, init: RequestInit) => {
+      calls += 1;
+      return new Promise<Response>((_resolve, reject) =>
+        init.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))),
+      );
+    };
+    const pending = client({ fetch }).checkFlag("f", {}, { fallback: true });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await pending).toBe(true);
+    expect(calls).toBe(1);
+  });
+
+  it("refuses a bad key or context before any request", async () => {
+    await expect(client().checkFlag("", {})).rejects.toBeInstanceOf(SchematicValidationError);
+    await expect(client().checkFlag("f", { company: { id: 1 } } as never)).rejects.toThrow(/company\.id/);
+  });
+});
