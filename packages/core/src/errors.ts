@@ -121,9 +121,9 @@ const guard =
     (error as Record<symbol, unknown>)[BRAND] === true &&
     (name === undefined || (error as Error).name === name);
 
-export const isSchematicError = guard<SchematicError>(undefined);
-export const isSchematicValidationError = guard<SchematicValidationError>("SchematicValidationError");
-export const isSchematicApiError = guard<SchematicApiError>("SchematicApiError");
-export const isSchematicTimeoutError = guard<SchematicTimeoutError>("SchematicTimeoutError");
-export const isSchematicNetworkError = guard<SchematicNetworkError>("SchematicNetworkError");
-export const isSchematicConfigError = guard<SchematicConfigError>("SchematicConfigError");
+export const isSchematicError = /* @__PURE__ */ guard<SchematicError>(undefined);
+export const isSchematicValidationError = /* @__PURE__ */ guard<SchematicValidationError>("SchematicValidationError");
+export const isSchematicApiError = /* @__PURE__ */ guard<SchematicApiError>("SchematicApiError");
+export const isSchematicTimeoutError = /* @__PURE__ */ guard<SchematicTimeoutError>("SchematicTimeoutError");
+export const isSchematicNetworkError = /* @__PURE__ */ guard<SchematicNetworkError>("SchematicNetworkError");
+export const isSchematicConfigError = /* @__PURE__ */ guard<SchematicConfigError>("SchematicConfigError");

@@ -205,7 +205,11 @@ function company(value: unknown, path: string, issues: Issues): CompanyInput | u
 
 const IDENTIFY_EXAMPLE = '{ keys: { id: "user-1" }, company: { keys: { id: "company-1" } } }';
 
-/** Validates `identify` input: the user at the top level, an optional company. */
+/**
+ * Validates `identify` input: the user at the top level, an optional company.
+ * The result is also the wire `body` of the identify event as it stands
+ * (`toWireIdentifyBody` returns an equal object), so callers may send it as is.
+ */
 export function validateIdentify(input: unknown): IdentifyInput {
   const issues: Issues = [];
   const v = root(input, issues, IDENTIFY_EXAMPLE);

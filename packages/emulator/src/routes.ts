@@ -87,7 +87,8 @@ const routes: Record<string, Route> = {
   "POST /batch": {
     kind: "api",
     handle: ({ store, request }) => {
-      requireKey(apiKey(request), ["secret"], API_KEY_HEADER);
+      // Servers batch with their secret key; browsers (transport "batch") with their publishable one.
+      requireKey(apiKey(request), ["secret", "publishable"], API_KEY_HEADER);
       const events = parseBatch(parseJsonObject(request.body));
       let accepted = 0;
       for (const event of events) if (store.recordEvent(event, "batch")) accepted++;

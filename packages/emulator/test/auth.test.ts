@@ -5,7 +5,6 @@ describe("API keys", () => {
   it.each([
     ["POST", "/companies", { keys: { id: "c" } }],
     ["POST", "/users", { keys: { id: "u" } }],
-    ["POST", "/batch", { events: [] }],
   ])("%s %s takes only a secret key in X-Schematic-Api-Key", async (method, path, body) => {
     const { call, store } = setup();
     for (const key of [null, "", PUBLISHABLE, "nonsense", "sch_"]) {
@@ -31,6 +30,17 @@ describe("API keys", () => {
     expect((await call("POST", "/e", track(SECRET), { key: null })).status).toBe(200);
     expect((await call("POST", "/e", track(undefined), { key: null })).status).toBe(401);
     expect((await call("POST", "/e", track("bad"), { key: PUBLISHABLE })).status).toBe(401);
+    expect(store.events()).toHaveLength(2);
+  });
+
+  it("POST /batch takes either kind of key in the header (servers and browsers batch)", async () => {
+    const { call, store } = setup();
+    for (const key of [PUBLISHABLE, SECRET]) {
+      expect((await call("POST", "/batch", { events: [event("track", { event: "x" })] }, { key })).status).toBe(200);
+    }
+    for (const key of [null, "", "nonsense", "sch_"]) {
+      expect((await call("POST", "/batch", { events: [event("track", { event: "x" })] }, { key })).status).toBe(401);
+    }
     expect(store.events()).toHaveLength(2);
   });
 
