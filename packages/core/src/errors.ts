@@ -122,7 +122,8 @@ const guard =
     (name === undefined || (error as Error).name === name);
 
 export const isSchematicError = /* @__PURE__ */ guard<SchematicError>(undefined);
-export const isSchematicValidationError = /* @__PURE__ */ guard<SchematicValidationError>("SchematicValidationError");
+export const isSchematicValidationError =
+  /* @__PURE__ */ guard<SchematicValidationError>("SchematicValidationError");
 export const isSchematicApiError = /* @__PURE__ */ guard<SchematicApiError>("SchematicApiError");
 export const isSchematicTimeoutError = /* @__PURE__ */ guard<SchematicTimeoutError>("SchematicTimeoutError");
 export const isSchematicNetworkError = /* @__PURE__ */ guard<SchematicNetworkError>("SchematicNetworkError");

@@ -36,10 +36,14 @@ describe("API keys", () => {
   it("POST /batch takes either kind of key in the header (servers and browsers batch)", async () => {
     const { call, store } = setup();
     for (const key of [PUBLISHABLE, SECRET]) {
-      expect((await call("POST", "/batch", { events: [event("track", { event: "x" })] }, { key })).status).toBe(200);
+      expect(
+        (await call("POST", "/batch", { events: [event("track", { event: "x" })] }, { key })).status,
+      ).toBe(200);
     }
     for (const key of [null, "", "nonsense", "sch_"]) {
-      expect((await call("POST", "/batch", { events: [event("track", { event: "x" })] }, { key })).status).toBe(401);
+      expect(
+        (await call("POST", "/batch", { events: [event("track", { event: "x" })] }, { key })).status,
+      ).toBe(401);
     }
     expect(store.events()).toHaveLength(2);
   });
