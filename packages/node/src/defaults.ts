@@ -40,7 +40,8 @@ export interface SchematicClientOptions {
   maxBatchSize?: number;
   /**
    * Buffered events kept at most; the oldest are dropped (counted and logged) to make room.
-   * @default 10000
+   * An event takes about 300 bytes while it waits.
+   * @default 100000
    */
   maxQueueSize?: number;
   /**
@@ -80,7 +81,7 @@ export const DEFAULTS = Object.freeze({
   maxRetries: 2,
   flushInterval: 1000,
   maxBatchSize: 100,
-  maxQueueSize: 10_000,
+  maxQueueSize: 100_000,
   maxEventAttempts: 10,
   flagTimeout: 2000,
   flagCacheTtl: 5000,

@@ -21,12 +21,6 @@ import {
 /** A batch body stays well under common 1 MiB request limits. */
 const MAX_BATCH_BYTES = 512 * 1024;
 
-interface Entry {
-  seq: number;
-  event: WireEvent;
-  json: string;
-}
-
 export interface EventBufferStats {
   /** Events waiting, including a batch in flight. */
   pending: number;
@@ -36,6 +30,12 @@ export interface EventBufferStats {
   requests: number;
 }
 
+/**
+ * Events are kept as their JSON only (a string is a fraction of the object's
+ * memory), in an array read from `#head`; a dropped event becomes `null`, so
+ * neither sending nor dropping ever shifts the array. The event at index `i`
+ * was pushed `#base + i + 1`-th.
+ */
 export class EventBuffer {
   readonly #http: HttpClient;
   readonly #timers: Timers;
@@ -44,10 +44,15 @@ export class EventBuffer {
   readonly #batchSize: number;
   readonly #maxQueue: number;
   readonly #maxAttempts: number;
-  #queue: Entry[] = [];
-  #seq = 0;
-  /** Every event with `seq` at or below this is delivered or dropped. */
-  #settled = 0;
+  #q: (string | null)[] = [];
+  #base = 0;
+  #head = 0;
+  /** Live (not dropped) events from `#head` on. */
+  #live = 0;
+  /** End (exclusive) of the batch in flight: overflow never drops inside it. */
+  #flightEnd = 0;
+  /** Where the search for the oldest droppable event starts. */
+  #dropFrom = 0;
   #waiters: { seq: number; resolve: () => void }[] = [];
   #timer: unknown;
   #timerAt = 0;
@@ -77,44 +82,60 @@ export class EventBuffer {
 
   /** Buffers an event; drops the oldest waiting one when the buffer is full. */
   push(event: WireEvent): void {
-    this.#queue.push({ seq: ++this.#seq, event, json: JSON.stringify(event) });
-    // The head may be in flight; drop the oldest of those not yet sent.
-    if (this.#queue.length > this.#maxQueue) {
-      const index = this.#sending ? Math.min(this.#inFlight, this.#queue.length - 1) : 0;
-      this.#queue.splice(index, 1);
-      this.stats.dropped += 1;
-      if (this.stats.dropped === 1 || this.stats.dropped % 1000 === 0) {
-        this.#log.warn(
-          `event buffer full (maxQueueSize ${this.#maxQueue}): dropped the oldest event; ${this.stats.dropped} dropped so far`,
-        );
-      }
-      this.#advance();
-    }
-    this.stats.pending = this.#queue.length;
-    this.#schedule(this.#queue.length >= this.#batchSize ? 0 : this.#interval);
+    const json = JSON.stringify(event);
+    // V8 returns JSON.stringify's result as a tree of pieces; reading a
+    // character flattens it into one exact-size string, a third smaller for
+    // as long as the event waits.
+    json.charCodeAt(0);
+    this.#q.push(json);
+    this.#live += 1;
+    if (this.#live > this.#maxQueue) this.#dropOldest();
+    this.stats.pending = this.#live;
+    this.#schedule(this.#live >= this.#batchSize ? 0 : this.#interval);
   }
 
   /** Resolves when every event buffered before the call is delivered or dropped. */
   flush(): Promise<void> {
-    const target = this.#seq;
-    if (this.#settled >= target) return Promise.resolve();
+    const target = this.#base + this.#q.length;
+    if (this.#settled() >= target) return Promise.resolve();
     this.#urgent = true;
     const done = new Promise<void>((resolve) => this.#waiters.push({ seq: target, resolve }));
     this.#schedule(0);
     return done;
   }
 
-  /** Stops the timer; events still buffered are dropped from memory (call `flush()` first). */
+  /** Stops the timer (call `flush()` first: what is still buffered stays unsent). */
   stop(): void {
     if (this.#timer !== true) this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
-  #inFlight = 0;
+  /** Every event pushed up to this sequence number is delivered or dropped. */
+  #settled(): number {
+    return this.#base + this.#head;
+  }
+
+  #dropOldest(): void {
+    const q = this.#q;
+    // While a batch is in flight the oldest droppable event is past it; otherwise it is the head.
+    let i = this.#sending ? Math.max(this.#dropFrom, this.#flightEnd) : this.#head;
+    while (i < q.length && q[i] === null) i++;
+    if (i >= q.length) return;
+    q[i] = null;
+    this.#dropFrom = i + 1;
+    this.#live -= 1;
+    this.stats.dropped += 1;
+    if (this.stats.dropped === 1 || this.stats.dropped % 1000 === 0) {
+      this.#log.warn(
+        `event buffer full (maxQueueSize ${this.#maxQueue}): dropped the oldest event; ${this.stats.dropped} dropped so far`,
+      );
+    }
+    if (i === this.#head) this.#advance(this.#head);
+  }
 
   /** Arranges a send in `ms` (or sooner if one is already due sooner), never before a `Retry-After` pause ends. */
   #schedule(ms: number): void {
-    if (this.#sending || this.#queue.length === 0) return;
+    if (this.#sending || this.#live === 0) return;
     const now = Date.now();
     const at = Math.max(now + ms, this.#pausedUntil);
     if (this.#timer !== undefined && this.#timerAt <= at) return;
@@ -140,34 +161,34 @@ export class EventBuffer {
   }
 
   async #send(): Promise<void> {
-    if (this.#sending || this.#queue.length === 0) return;
+    if (this.#sending || this.#live === 0) return;
     this.#sending = true;
+    const q = this.#q;
+    const batch: string[] = [];
     let bytes = 0;
-    let count = 0;
-    for (const entry of this.#queue) {
-      if (count === this.#batchSize || (count > 0 && bytes + entry.json.length + 1 > MAX_BATCH_BYTES)) break;
-      bytes += entry.json.length < MAX_BATCH_BYTES / 3 ? entry.json.length : utf8Length(entry.json);
-      count += 1;
+    let end = this.#head;
+    for (; end < q.length && batch.length < this.#batchSize; end++) {
+      const json = q[end];
+      if (json == null) continue;
+      const size = json.length < MAX_BATCH_BYTES / 3 ? json.length : utf8Length(json);
+      if (batch.length > 0 && bytes + size + 1 > MAX_BATCH_BYTES) break;
+      bytes += size + 1;
+      batch.push(json);
     }
-    this.#inFlight = count;
-    const batch = this.#queue.slice(0, count);
-    const json = `{"events":[${batch.map((e) => e.json).join(",")}]}`;
+    this.#flightEnd = end;
     let next = this.#interval;
     try {
       this.stats.requests += 1;
-      await this.#http.request({ path: "/batch", json });
-      this.#remove(batch, "delivered");
-      this.#attempt = 0;
+      await this.#http.request({ path: "/batch", json: `{"events":[${batch.join(",")}]}` });
+      this.#finish(end, batch.length, "delivered");
     } catch (error) {
       this.#attempt += 1;
-      const retryable = isRetryable(error);
-      if (!retryable || this.#attempt >= this.#maxAttempts) {
+      if (!isRetryable(error) || this.#attempt >= this.#maxAttempts) {
         this.#log.error(
           `dropped ${batch.length} events after ${this.#attempt} attempt(s):`,
           error instanceof Error ? error.message : error,
         );
-        this.#remove(batch, "dropped");
-        this.#attempt = 0;
+        this.#finish(end, batch.length, "dropped");
       } else {
         const retryAfter = isSchematicApiError(error) ? error.retryAfter : undefined;
         next = retryDelay({ attempt: this.#attempt - 1, retryAfter });
@@ -179,28 +200,37 @@ export class EventBuffer {
       }
     } finally {
       this.#sending = false;
-      this.#inFlight = 0;
     }
-    const due = this.#urgent || this.#queue.length >= this.#batchSize;
+    const due = this.#urgent || this.#live >= this.#batchSize;
     this.#schedule(this.#attempt > 0 ? next : due ? 0 : this.#interval);
   }
 
-  #remove(batch: Entry[], outcome: "delivered" | "dropped"): void {
-    const sent = new Set(batch);
-    // Overflow may have removed some of the batch while it was in flight.
-    const before = this.#queue.length;
-    this.#queue = this.#queue.filter((e) => !sent.has(e));
-    this.stats[outcome] += before - this.#queue.length;
-    this.stats.pending = this.#queue.length;
-    this.#advance();
+  /** The batch up to `end` is done: delivered or given up. */
+  #finish(end: number, count: number, outcome: "delivered" | "dropped"): void {
+    this.#attempt = 0;
+    this.#live -= count;
+    this.stats[outcome] += count;
+    this.#advance(end);
   }
 
-  /** Moves the settled mark to just before the oldest waiting event and wakes finished flushes. */
-  #advance(): void {
-    this.#settled = this.#queue.length > 0 ? this.#queue[0]!.seq - 1 : this.#seq;
+  /** Moves the head to the first live event at or after `from`, compacts, and wakes finished flushes. */
+  #advance(from: number): void {
+    const q = this.#q;
+    let head = from;
+    while (head < q.length && q[head] === null) head++;
+    this.#head = head;
+    if (head > 4096 && head * 2 > q.length) {
+      this.#q = q.slice(head);
+      this.#base += head;
+      this.#dropFrom = Math.max(0, this.#dropFrom - head);
+      this.#flightEnd = Math.max(0, this.#flightEnd - head);
+      this.#head = 0;
+    }
+    this.stats.pending = this.#live;
     if (this.#waiters.length === 0) return;
+    const settled = this.#settled();
     this.#waiters = this.#waiters.filter((w) => {
-      if (w.seq > this.#settled) return true;
+      if (w.seq > settled) return true;
       w.resolve();
       return false;
     });

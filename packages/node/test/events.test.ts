@@ -137,6 +137,27 @@ describe("buffered events", () => {
     expect(batches[0]!.events.map((e) => e.body.quantity)).toEqual([3, 4, 5, 6, 7]);
   });
 
+  it("while a batch is in flight, overflow drops the oldest events not yet sent", async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const batches = batchRecorder(async (n) => {
+      if (n === 1) await held;
+      return HttpResponse.json({});
+    });
+    const schematic = client({ maxQueueSize: 5, maxBatchSize: 3 });
+    for (let i = 0; i < 3; i++) schematic.track({ event: "e", quantity: i });
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
+    for (let i = 3; i < 10; i++) schematic.track({ event: "e", quantity: i });
+    expect(schematic.stats).toMatchObject({ pending: 5, dropped: 5 });
+    release();
+    await schematic.flush();
+    const sent = batches.flatMap((b) => b.events.map((e) => e.body.quantity));
+    expect(sent).toEqual([0, 1, 2, 8, 9]);
+    expect(schematic.stats).toMatchObject({ pending: 0, delivered: 5, dropped: 5 });
+  });
+
   it("close() drains the buffer, then refuses new events", async () => {
     const batches = batchRecorder();
     const schematic = client();
