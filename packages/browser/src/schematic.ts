@@ -6,7 +6,6 @@
  */
 import {
   type Context,
-  canonicalJson,
   defaultTimers,
   type EventType,
   HttpClient,
@@ -19,6 +18,7 @@ import {
   uuid,
   VERSION,
   validateContext,
+  validatedJson,
   validateFlagKey,
   validateIdentify,
   validateTrack,
@@ -44,6 +44,13 @@ interface Saved {
 
 const freeze = Object.freeze;
 const NO_FLAGS: Flags = freeze({});
+
+/**
+ * A context's identity. Contexts only ever come from validation (or from
+ * storage, written after it), whose key maps are in sorted order, so plain
+ * JSON in a fixed field order is canonical.
+ */
+const contextKey = (context: Context): string => JSON.stringify([context.company, context.user]);
 
 /** Freezes a context and its key maps: snapshots hand it out as is. */
 function freezeContext(context: Context): Readonly<Context> {
@@ -111,7 +118,7 @@ export class Schematic {
     this.#o = o;
     const boot = o.bootstrap;
     this.#ctx = freezeContext(boot?.context ? validateContext(boot.context) : {});
-    this.#ctxKey = canonicalJson(this.#ctx);
+    this.#ctxKey = contextKey(this.#ctx);
     this.#flags = freeze({ ...boot?.flags });
     this.#ready = !!boot?.flags;
     this.#server = this.#snap = this.#build();
@@ -129,7 +136,7 @@ export class Schematic {
     const context: Context = { user: v.keys };
     if (v.company) context.company = v.company.keys;
     this.#setContext(context);
-    const canonical = canonicalJson(v);
+    const canonical = validatedJson(v);
     if (canonical === this.#last) return { status: "deduplicated" };
     this.#last = canonical;
     this.#save();
@@ -258,7 +265,7 @@ export class Schematic {
     // Stored by this client after validation, so taken as it is.
     if (!o.bootstrap?.context && isPlainObject(saved.c)) {
       this.#ctx = freezeContext(saved.c);
-      this.#ctxKey = canonicalJson(this.#ctx);
+      this.#ctxKey = contextKey(this.#ctx);
       this.#snap = undefined;
       if (!o.bootstrap?.flags && isPlainObject(saved.f)) {
         this.#flags = freeze(saved.f);
@@ -326,7 +333,7 @@ export class Schematic {
   }
 
   #setContext(context: Context): void {
-    const key = canonicalJson(context);
+    const key = contextKey(context);
     if (key === this.#ctxKey) return;
     this.#ctx = freezeContext(context);
     this.#ctxKey = key;

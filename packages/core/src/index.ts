@@ -49,6 +49,7 @@ export {
   utf8Length,
   validateCompany,
   validateContext,
+  validatedJson,
   validateFlagKey,
   validateIdentify,
   validateTrack,

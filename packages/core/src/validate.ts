@@ -79,6 +79,15 @@ function checkName(name: string, path: string, issues: Issues, what: string): bo
   return true;
 }
 
+/**
+ * Own keys in sorted order. Validated maps are built in this order, so the
+ * JSON of a validated value is canonical: equal content, equal string.
+ */
+function sortedKeys(value: object): string[] {
+  const names = Object.keys(value);
+  return names.length > 1 ? names.sort() : names;
+}
+
 function checkObject(value: unknown, path: string, issues: Issues, example: string): value is object {
   if (isPlainObject(value)) return true;
   issues.push({
@@ -94,7 +103,7 @@ function checkObject(value: unknown, path: string, issues: Issues, example: stri
 /** Validates a key map: 1–20 entries, non-empty string names and values of at most 255 characters. */
 function checkKeys(value: unknown, path: string, issues: Issues): Keys | undefined {
   if (!checkObject(value, path, issues, '{ id: "…" }')) return undefined;
-  const names = Object.keys(value);
+  const names = sortedKeys(value);
   if (names.length === 0) {
     issues.push({ path, message: 'must have at least one key, e.g. { id: "…" }' });
     return undefined;
@@ -130,7 +139,7 @@ function checkKeys(value: unknown, path: string, issues: Issues): Keys | undefin
 function checkTraits(value: unknown, path: string, issues: Issues): Traits | undefined {
   if (value === undefined) return undefined;
   if (!checkObject(value, path, issues, '{ plan: "pro" }')) return undefined;
-  const names = Object.keys(value);
+  const names = sortedKeys(value);
   if (names.length > LIMITS.maxTraits) {
     issues.push({ path, message: `must have at most ${LIMITS.maxTraits} traits; got ${names.length}` });
     return undefined;
@@ -338,6 +347,19 @@ export function utf8Length(text: string): number {
   return encoder.encode(text).length;
 }
 
+/** The last value validated and its JSON, serialised anyway to check its size. */
+let lastValue: unknown;
+let lastJson = "";
+
+/**
+ * The JSON of a validated value. Its maps are in sorted key order, so equal
+ * content gives an equal string (a dedupe or cache key); right after
+ * validation it costs nothing, since validation serialised it already.
+ */
+export function validatedJson(value: unknown): string {
+  return value === lastValue && value !== undefined ? lastJson : JSON.stringify(value);
+}
+
 function checkSize<T>(value: T, issues: Issues): T {
   if (issues.length > 0) return value;
   const json = JSON.stringify(value);
@@ -348,6 +370,9 @@ function checkSize<T>(value: T, issues: Issues): T {
       path: "",
       message: `is ${size} bytes serialised; the limit is ${LIMITS.maxBodyBytes} bytes — send fewer or shorter traits`,
     });
+  } else {
+    lastValue = value;
+    lastJson = json;
   }
   return value;
 }

@@ -4,6 +4,7 @@ import {
   SchematicValidationError,
   validateCompany,
   validateContext,
+  validatedJson,
   validateFlagKey,
   validateIdentify,
   validateTrack,
@@ -272,5 +273,30 @@ describe("the other validators", () => {
     expect(validateFlagKey("my-flag")).toBe("my-flag");
     expect(issuesOf(() => validateFlagKey(""))[0]!.path).toBe("flag");
     expect(issuesOf(() => validateFlagKey(undefined))[0]!.message).toBe("is required");
+  });
+});
+
+describe("validatedJson", () => {
+  it("gives equal strings for equal content, whatever the key order", () => {
+    const a = validateIdentify({
+      keys: { id: "u", email: "e" },
+      traits: { b: 1, a: 2 },
+      company: { keys: { y: "1", x: "2" } },
+    });
+    const jsonA = validatedJson(a);
+    const b = validateIdentify({
+      company: { keys: { x: "2", y: "1" } },
+      traits: { a: 2, b: 1 },
+      keys: { email: "e", id: "u" },
+    });
+    expect(validatedJson(b)).toBe(jsonA);
+    expect(validatedJson(a)).toBe(jsonA);
+    expect(JSON.parse(jsonA)).toEqual(a);
+  });
+
+  it("tells different content apart", () => {
+    const a = validatedJson(validateIdentify({ keys: { id: "u" }, traits: { a: 1 } }));
+    const b = validatedJson(validateIdentify({ keys: { id: "u" }, traits: { a: 2 } }));
+    expect(a).not.toBe(b);
   });
 });

@@ -1,6 +1,9 @@
 import type { Schematic } from "@schematic-sdk/browser";
-import { canonicalJson, type IdentifyInput, validateIdentify } from "@schematic-sdk/core";
+import { type IdentifyInput, validatedJson, validateIdentify } from "@schematic-sdk/core";
 import { useEffect, useLayoutEffect, useMemo } from "react";
+
+// The one place this package looks for a window: React 18 warns about layout effects on a server.
+const useIsomorphicLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
 
 /**
  * Identifies when the input's content changes. Validation runs during render,
@@ -14,13 +17,12 @@ import { useEffect, useLayoutEffect, useMemo } from "react";
  * so nothing is asked twice.
  */
 export function useIdentify(client: Schematic, input: IdentifyInput | null | undefined): void {
-  const key = input ? canonicalJson(input) : "";
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the canonical key stands for the input's content
-  const valid = useMemo(() => (input ? validateIdentify(input) : null), [key]);
+  const checked = input ? validateIdentify(input) : null;
+  // Validated values serialise canonically: equal content, equal key.
+  const key = checked ? validatedJson(checked) : "";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the input's content
+  const valid = useMemo(() => checked, [key]);
   useIsomorphicLayoutEffect(() => {
     if (valid) void client.identify(valid);
   }, [client, valid]);
 }
-
-// The one place this package looks for a window: React 18 warns about layout effects on a server.
-const useIsomorphicLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
