@@ -1,0 +1,116 @@
+/**
+ * Node client figures against the emulator over real HTTP. The emulator runs
+ * in its own child process and each measurement in another (node-worker.mjs),
+ * so the server, the measured client and this orchestrator never share an
+ * event loop. The emulator is reset before every measurement.
+ */
+import { startEmulatorChild } from "./emulator.mjs";
+import { median, runWorker } from "./util.mjs";
+
+const SIDES = ["ours", "theirs"];
+
+export async function nodeSection({
+  upsert = true,
+  track = true,
+  seconds,
+  warmup,
+  rounds,
+  concurrency = 32,
+  trackCount = 100_000,
+  trackRuns,
+  log = () => {},
+}) {
+  const emulator = await startEmulatorChild();
+  const out = {};
+  try {
+    if (upsert) {
+      const samples = { ours: [], theirs: [] };
+      const errors = {};
+      for (let r = 0; r < rounds; r++) {
+        // Alternate who goes first, so drift on a shared machine hits both alike.
+        for (const side of r % 2 ? [...SIDES].reverse() : SIDES) {
+          if (errors[side]) continue;
+          log(`upsertCompany: ${side} round ${r + 1}/${rounds} (${warmup} s warm-up + ${seconds} s)`);
+          await emulator.reset();
+          const res = await runWorker(
+            "node-worker.mjs",
+            ["upsert", side, emulator.url, seconds, concurrency, warmup],
+            {
+              timeoutMs: (seconds + warmup + 60) * 1000,
+            },
+          );
+          if (res.error) errors[side] = res.error;
+          else samples[side].push(res);
+        }
+      }
+      out.upsert = { seconds, warmup, rounds, concurrency };
+      for (const side of SIDES) {
+        const s = samples[side];
+        out.upsert[side] =
+          s.length === 0
+            ? { error: errors[side] ?? "no run" }
+            : {
+                perSecond: median(s.map((x) => x.perSecond)),
+                p50: median(s.map((x) => x.p50)),
+                p99: median(s.map((x) => x.p99)),
+                errors: s.reduce((n, x) => n + x.errors, 0),
+                firstError: s.find((x) => x.firstError)?.firstError,
+                perRound: s.map((x) => Math.round(x.perSecond)),
+                runs: s.length,
+              };
+      }
+    }
+    if (track) {
+      out.track = { count: trackCount, runs: trackRuns };
+      // `oursWholeBurst`: ours with a queue that holds the whole burst (the default drops the oldest beyond 10,000).
+      const variants = [
+        ["ours", "ours", []],
+        ["theirs", "theirs", []],
+        ["oursWholeBurst", "ours", [trackCount]],
+      ];
+      for (const [name, side, extra] of variants) {
+        if (name === "oursWholeBurst" && out.track.ours.error) continue;
+        const s = [];
+        let error;
+        for (let r = 0; r < trackRuns && !error; r++) {
+          log(`node track: ${name} run ${r + 1}/${trackRuns}`);
+          await emulator.reset();
+          const res = await runWorker(
+            "node-worker.mjs",
+            ["track", side, emulator.url, trackCount, ...extra],
+            {
+              nodeArgs: ["--expose-gc"],
+              timeoutMs: 300_000,
+            },
+          );
+          if (res.error) {
+            error = res.error;
+            break;
+          }
+          const stats = await emulator.stats();
+          s.push({
+            ...res,
+            requests: stats.requests,
+            eventsReceived: stats.eventsReceived,
+            statuses: stats.statuses,
+          });
+        }
+        out.track[name] =
+          s.length === 0
+            ? { error: error ?? "no run" }
+            : {
+                requests: median(s.map((x) => x.requests)),
+                eventsReceived: median(s.map((x) => x.eventsReceived)),
+                rssGrowthMB: median(s.map((x) => x.rssGrowthMB)),
+                usPerCall: median(s.map((x) => x.usPerCall)),
+                deliverMs: median(s.map((x) => x.deliverMs)),
+                statuses: s[s.length - 1].statuses,
+                runs: s.length,
+              };
+      }
+    }
+  } finally {
+    await emulator.close();
+  }
+  return out;
+}

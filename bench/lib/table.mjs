@@ -1,0 +1,247 @@
+/**
+ * Turns the sections' results into rows and a markdown table. Budgets are the
+ * ones in DESIGN.md ("Budgets"); a budget applies to our figure, or to the
+ * ratio where it says "× the official SDK".
+ */
+import { fmt, ratio } from "./util.mjs";
+
+/** The budgets table of DESIGN.md, as checks. */
+export const BUDGETS = {
+  browserBundle: { text: "≤ 7,500 B", pass: (v) => v <= 7500 },
+  reactBundle: { text: "≤ 9,000 B", pass: (v) => v <= 9000 },
+  importMs: { text: "≤ 30 ms", pass: (v) => v <= 30 },
+  importMB: { text: "≤ 10 MB", pass: (v) => v <= 10 },
+  callUs: { text: "≤ 3 µs", pass: (v) => v <= 3 },
+  writesPerTick: { text: "≤ 1", pass: (v) => v <= 1 },
+  trackRequests: { text: "≤ 1,000", pass: (v) => v <= 1000 },
+  trackRssMB: { text: "≤ 50 MB", pass: (v) => v <= 50 },
+  upsertRatio: { text: "≥ 1.2 × official", pass: (_v, r) => r >= 1.2 },
+};
+
+/** A worker's error, short: a missing build says so. */
+const short = (error) =>
+  /Cannot find module|ERR_MODULE_NOT_FOUND/.test(error)
+    ? "not built (dist missing): run `pnpm build`"
+    : error.slice(0, 80);
+
+const num = (x) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
+
+function row(figure, ours, theirs, { digits = 0, unit = "", budget, note, ratioDigits = 2 } = {}) {
+  const o = num(ours);
+  const t = num(theirs);
+  const r = ratio(o, t);
+  let mark = "";
+  if (budget) {
+    const needsRatio = budget === BUDGETS.upsertRatio;
+    if (o === undefined || (needsRatio && r === undefined)) mark = "n/a";
+    else mark = budget.pass(o, r) ? "✅" : "❌";
+  }
+  return {
+    figure,
+    unit,
+    ours: o,
+    theirs: t,
+    ratio: r,
+    budget: budget?.text,
+    pass: mark === "✅" ? true : mark === "❌" ? false : undefined,
+    cells: [
+      figure,
+      ours === undefined ? "n/a" : typeof ours === "string" ? ours : `${fmt(o, digits)}${unit}`,
+      theirs === undefined ? "—" : typeof theirs === "string" ? theirs : `${fmt(t, digits)}${unit}`,
+      r === undefined ? "" : `${fmt(r, ratioDigits)}×`,
+      budget?.text ?? "",
+      mark,
+      note ?? "",
+    ],
+  };
+}
+
+export function buildRows(results) {
+  const rows = [];
+  const b = results.bundle;
+  if (b) {
+    const add = (key, figure, budget) => {
+      const e = b[key];
+      rows.push(
+        row(`${figure}, min+gzip`, e.ours.gzipBytes ?? e.ours.error, e.theirs.gzipBytes ?? e.theirs.error, {
+          unit: " B",
+          budget,
+          note: `minified ${fmt(e.ours.minBytes)} / ${fmt(e.theirs.minBytes)} B`,
+        }),
+      );
+    };
+    add("browser", "bundle: browser `new Schematic().identify()`", BUDGETS.browserBundle);
+    add("react", "bundle: react provider + hooks (react external)", BUDGETS.reactBundle);
+    add("app", "bundle: app with browser + react", undefined);
+  }
+  const imp = results.import;
+  if (imp) {
+    for (const mode of ["require", "import"]) {
+      const o = imp.ours?.[mode] ?? {};
+      const t = imp.theirs?.[mode] ?? {};
+      const note = o.error ? `ours: ${short(o.error)}` : `median of ${imp.runs}, minus bare node`;
+      rows.push(
+        row(`node \`${mode}\` cost: wall time`, o.ms, t.ms, {
+          digits: 1,
+          unit: " ms",
+          budget: BUDGETS.importMs,
+          note,
+        }),
+      );
+      rows.push(
+        row(`node \`${mode}\` cost: RSS`, o.rssMB, t.rssMB, {
+          digits: 1,
+          unit: " MB",
+          budget: BUDGETS.importMB,
+        }),
+      );
+    }
+  }
+  const c = results.calls;
+  if (c) {
+    const o = c.ours ?? {};
+    const t = c.theirs ?? {};
+    const n = fmt(c.count);
+    const note = `median of ${o.runs ?? 0}/${t.runs ?? 0} runs`;
+    rows.push(
+      row(`browser: ${n} identify, per call`, o.identifyUs, t.identifyUs, {
+        digits: 2,
+        unit: " µs",
+        budget: BUDGETS.callUs,
+        note,
+      }),
+    );
+    rows.push(
+      row(`browser: ${n} track, per call`, o.trackUs, t.trackUs, {
+        digits: 2,
+        unit: " µs",
+        budget: BUDGETS.callUs,
+        note,
+      }),
+    );
+    rows.push(
+      row("browser: storage writes per call", o.writesPerCall, t.writesPerCall, {
+        digits: 5,
+        ratioDigits: 1,
+      }),
+    );
+    rows.push(
+      row("browser: most storage writes in one event-loop turn", o.maxWritesPerTick, t.maxWritesPerTick, {
+        budget: BUDGETS.writesPerTick,
+        note: `between setImmediate ticks, worst run; most in one timer task: ${fmt(o.maxWritesPerTimerTask)}`,
+      }),
+    );
+    rows.push(
+      row(`browser: heap growth after ${fmt(2 * c.count)} calls`, o.heapGrowthMB, t.heapGrowthMB, {
+        digits: 1,
+        unit: " MB",
+      }),
+    );
+    if (c.oursNoDrop) {
+      const d = c.oursNoDrop;
+      rows.push(
+        row(
+          `browser: ${fmt(d.count)} identify, per call, maxQueueSize ${fmt(d.maxQueueSize)}`,
+          d.identifyUs ?? d.error,
+          undefined,
+          {
+            digits: 2,
+            unit: " µs",
+            note: `ours only, one run, nothing dropped; track ${fmt(d.trackUs, 2)} µs`,
+          },
+        ),
+      );
+    }
+  }
+  const q = results.requests;
+  if (q) {
+    const d = q.dedupe;
+    rows.push(
+      row(
+        `requests: ${fmt(d.count)} identical identify`,
+        d.ours?.requests ?? d.ours?.error,
+        d.theirs?.requests ?? d.theirs?.error,
+        {
+          ratioDigits: 3,
+        },
+      ),
+    );
+    const bt = q.batch;
+    rows.push(
+      row(
+        `requests: ${fmt(bt.count)} track (ours \`transport: "batch"\`)`,
+        bt.ours?.requests ?? bt.ours?.error,
+        bt.theirs?.requests ?? bt.theirs?.error,
+        {
+          ratioDigits: 3,
+          note: `events delivered ${fmt(bt.ours?.events)} / ${fmt(bt.theirs?.events)}`,
+        },
+      ),
+    );
+  }
+  const u = results.node?.upsert;
+  if (u) {
+    const o = u.ours ?? {};
+    const t = u.theirs ?? {};
+    const note = o.error
+      ? `ours: ${short(o.error)}`
+      : `median of ${u.rounds} × ${u.seconds} s; errors ${fmt(o.errors)} / ${fmt(t.errors)}`;
+    rows.push(
+      row(`node upsertCompany, concurrency ${u.concurrency}: throughput`, o.perSecond, t.perSecond, {
+        unit: " /s",
+        budget: BUDGETS.upsertRatio,
+        note,
+      }),
+    );
+    rows.push(row("node upsertCompany: p50 latency", o.p50, t.p50, { digits: 2, unit: " ms" }));
+    rows.push(row("node upsertCompany: p99 latency", o.p99, t.p99, { digits: 2, unit: " ms" }));
+  }
+  const tr = results.node?.track;
+  if (tr) {
+    const o = tr.ours ?? {};
+    const t = tr.theirs ?? {};
+    const n = fmt(tr.count);
+    const note = o.error
+      ? `ours: ${short(o.error)}`
+      : `events received ${fmt(o.eventsReceived)} / ${fmt(t.eventsReceived)}`;
+    rows.push(
+      row(`node: ${n} track, requests`, o.requests, t.requests, { budget: BUDGETS.trackRequests, note }),
+    );
+    rows.push(
+      row(`node: ${n} track, RSS growth`, o.rssGrowthMB, t.rssGrowthMB, {
+        digits: 1,
+        unit: " MB",
+        budget: BUDGETS.trackRssMB,
+      }),
+    );
+    rows.push(row(`node: ${n} track, per call`, o.usPerCall, t.usPerCall, { digits: 2, unit: " µs" }));
+    const w = tr.oursWholeBurst;
+    if (w) {
+      const wNote = w.error
+        ? `ours: ${short(w.error)}`
+        : `events received ${fmt(w.eventsReceived)}; per call ${fmt(w.usPerCall, 2)} µs`;
+      const label = `node: ${n} track, ours with maxQueueSize ${n}`;
+      rows.push(
+        row(`${label}: requests`, w.requests, t.requests, { budget: BUDGETS.trackRequests, note: wNote }),
+      );
+      rows.push(
+        row(`${label}: RSS growth`, w.rssGrowthMB, t.rssGrowthMB, {
+          digits: 1,
+          unit: " MB",
+          budget: BUDGETS.trackRssMB,
+        }),
+      );
+    }
+  }
+  return rows;
+}
+
+export function markdown(rows) {
+  const head = ["figure", "ours", "official", "ours/official", "budget", "", "notes"];
+  const lines = [
+    `| ${head.join(" | ")} |`,
+    `|${head.map((_, i) => (i > 0 && i < 4 ? "---:" : "---")).join("|")}|`,
+  ];
+  for (const r of rows) lines.push(`| ${r.cells.map((c) => String(c).replaceAll("|", "\\|")).join(" | ")} |`);
+  return lines.join("\n");
+}
