@@ -13,6 +13,7 @@ import {
   fromWireUser,
   HttpClient,
   type IdentifyInput,
+  isSchematicApiError,
   type Logger,
   SchematicError,
   SchematicValidationError,
@@ -40,14 +41,20 @@ import { type ResolvedOptions, resolveOptions } from "./config";
 import type { CheckFlagOptions, RequestCallOptions, SchematicClientOptions } from "./defaults";
 import { EventBuffer, type EventBufferStats } from "./eventBuffer";
 import { FlagCache } from "./flagCache";
-import { backgroundTimers } from "./timers";
+import { backgroundTimers, foregroundTimers } from "./timers";
 
 const CLIENT_VERSION = `@schematic-sdk/node@${VERSION}`;
 
-/** Upserts give up waiting on a `Retry-After` longer than this and throw instead. */
+/** An upsert asked to wait longer than this by `Retry-After` throws the 429/503 instead of waiting. */
 const MAX_UPSERT_RETRY_AFTER = 30_000;
 
-/** A `track` event; `idempotencyKey` lets the server drop a repeat of the same event. */
+/**
+ * A `track` event; `idempotencyKey` lets the server drop a repeat of the same event.
+ * @example
+ * ```ts
+ * schematic.track({ event: "export", company: { id: "acme" }, quantity: 3, idempotencyKey: `export-${jobId}` });
+ * ```
+ */
 export interface ServerTrackInput extends TrackInput {
   idempotencyKey?: string;
 }
@@ -89,9 +96,15 @@ export class SchematicClient {
       ...common,
       baseUrl: o.apiUrl,
       timeout: o.timeout,
+      // Someone awaits every API call: its retry waits must keep the process alive (unlike the buffer's).
+      timers: foregroundTimers,
       retryPolicy: { maxRetryAfter: MAX_UPSERT_RETRY_AFTER },
-      onRetry: ({ attempt, delay, error }) =>
-        this.#log.debug(`retry ${attempt} in ${delay} ms:`, error.message),
+      onRetry: ({ attempt, delay, error }) => {
+        // Core caps a long Retry-After at maxRetryAfter; a request/response call fails fast instead.
+        // Throwing here ends HttpClient#request with this error.
+        if (isSchematicApiError(error) && (error.retryAfter ?? 0) > MAX_UPSERT_RETRY_AFTER) throw error;
+        this.#log.debug(`retry ${attempt} in ${delay} ms:`, error.message);
+      },
     });
     this.#events = new EventBuffer({
       http: new HttpClient({ ...common, baseUrl: o.eventUrl, timeout: o.timeout }),
@@ -107,7 +120,7 @@ export class SchematicClient {
 
   /**
    * Creates or updates a company by its keys and returns the stored record.
-   * Retries network errors, timeouts, 408, 429 and 5xx up to `maxRetries`.
+   * Retries network errors, timeouts, 408, 429 and 5xx up to `maxRetries`; a `Retry-After` over 30 s throws at once.
    * @throws SchematicValidationError before any request; SchematicApiError, SchematicTimeoutError or SchematicNetworkError after.
    */
   async upsertCompany(input: UpsertCompanyInput, options: RequestCallOptions = {}): Promise<Company> {

@@ -1,6 +1,13 @@
 /** Options of `SchematicClient` and their defaults, in one place. */
 import type { FetchFunction, Logger, LogLevel } from "@schematic-sdk/core";
 
+/**
+ * Options of `SchematicClient`; only `apiKey` is required.
+ * @example
+ * ```ts
+ * const options: SchematicClientOptions = { apiKey: process.env.SCHEMATIC_API_KEY!, apiUrl: "http://127.0.0.1:8787" };
+ * ```
+ */
 export interface SchematicClientOptions {
   /** Your secret API key (`sch_…`). Never a publishable one (`api_…`): those are for browsers. */
   apiKey: string;
@@ -73,7 +80,13 @@ export interface SchematicClientOptions {
   logLevel?: LogLevel;
 }
 
-/** Every default of `SchematicClient`. */
+/**
+ * Every default of `SchematicClient`.
+ * @example
+ * ```ts
+ * new SchematicClient({ apiKey, flushInterval: DEFAULTS.flushInterval * 5 });
+ * ```
+ */
 export const DEFAULTS = Object.freeze({
   apiUrl: "https://api.schematichq.com",
   eventUrl: "https://c.schematichq.com",
@@ -89,7 +102,13 @@ export const DEFAULTS = Object.freeze({
   logLevel: "warn",
 } satisfies Partial<SchematicClientOptions>);
 
-/** Per-call options of `upsertCompany` and `upsertUser`. */
+/**
+ * Per-call options of `upsertCompany` and `upsertUser`.
+ * @example
+ * ```ts
+ * await schematic.upsertCompany(input, { signal: AbortSignal.timeout(5000), timeout: 2000 });
+ * ```
+ */
 export interface RequestCallOptions {
   /** Aborts the call; it then rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -97,7 +116,13 @@ export interface RequestCallOptions {
   timeout?: number;
 }
 
-/** Per-call options of `checkFlag`. */
+/**
+ * Per-call options of `checkFlag`.
+ * @example
+ * ```ts
+ * await schematic.checkFlag("beta", { company: { id: "acme" } }, { fallback: true, timeout: 500 });
+ * ```
+ */
 export interface CheckFlagOptions {
   /**
    * The answer when the check fails or times out.

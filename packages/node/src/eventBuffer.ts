@@ -7,7 +7,6 @@
  * the process alive, while `flush()`/`close()` keep it alive until done.
  */
 import {
-  defaultTimers,
   type HttpClient,
   isRetryable,
   isSchematicApiError,
@@ -17,10 +16,18 @@ import {
   utf8Length,
   type WireEvent,
 } from "@schematic-sdk/core";
+import { foregroundTimers } from "./timers";
 
 /** A batch body stays well under common 1 MiB request limits. */
 const MAX_BATCH_BYTES = 512 * 1024;
 
+/**
+ * Figures of the event buffer, read through `schematic.stats`.
+ * @example
+ * ```ts
+ * const { pending, dropped } = schematic.stats;
+ * ```
+ */
 export interface EventBufferStats {
   /** Events waiting, including a batch in flight. */
   pending: number;
@@ -56,6 +63,8 @@ export class EventBuffer {
   #waiters: { seq: number; resolve: () => void }[] = [];
   #timer: unknown;
   #timerAt = 0;
+  /** Whether the pending send keeps the process alive (it must while someone awaits `flush()`). */
+  #timerHeld = false;
   #sending = false;
   #attempt = 0;
   #pausedUntil = 0;
@@ -138,12 +147,14 @@ export class EventBuffer {
     if (this.#sending || this.#live === 0) return;
     const now = Date.now();
     const at = Math.max(now + ms, this.#pausedUntil);
-    if (this.#timer !== undefined && this.#timerAt <= at) return;
+    // An unref'd timer set before a flush() is replaced by one that keeps the process alive.
+    if (this.#timer !== undefined && this.#timerAt <= at && (this.#timerHeld || !this.#urgent)) return;
     this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     if (at <= now) {
       // Due now: send on a microtask, so a burst of pushes still fills one batch.
       this.#timerAt = now;
+      this.#timerHeld = true;
       this.#timer = true;
       queueMicrotask(() => {
         this.#timer = undefined;
@@ -153,7 +164,8 @@ export class EventBuffer {
     }
     this.#timerAt = at;
     // While someone awaits flush(), the timer must keep the process alive.
-    const timers = this.#urgent ? defaultTimers : this.#timers;
+    this.#timerHeld = this.#urgent;
+    const timers = this.#urgent ? foregroundTimers : this.#timers;
     this.#timer = timers.setTimeout(() => {
       this.#timer = undefined;
       void this.#send();

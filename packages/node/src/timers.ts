@@ -1,15 +1,44 @@
 /**
- * Timers that never keep the process alive on their own (`unref` where the
- * runtime has it), read at call time so fake timers apply. No `node:` import:
- * runtimes without `unref` simply skip it.
+ * The client's timers. Two things on top of the global functions, which are
+ * read at call time so fake timers apply:
+ *
+ * - punctual: Node may fire a timer a millisecond or so before `Date.now()`
+ *   says it is due (its loop clock lags the wall clock), and a `Retry-After`
+ *   wait must never end early, so an early callback re-arms for the rest;
+ * - `backgroundTimers` are unref'd where the runtime can (no `node:` import:
+ *   runtimes without `unref` skip it), so the idle event buffer never keeps
+ *   the process alive, while `foregroundTimers` (anything a caller awaits) do.
  */
 import type { Timers } from "@schematic-sdk/core";
 
-export const backgroundTimers: Timers = {
-  setTimeout(callback, ms) {
-    const handle = setTimeout(callback, ms) as unknown as { unref?: () => void };
-    handle?.unref?.();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+type Handle = { current: unknown };
+
+function punctualTimers(unref: boolean): Timers {
+  return {
+    setTimeout(callback, ms) {
+      const due = Date.now() + ms;
+      const handle: Handle = { current: undefined };
+      const arm = (wait: number) => {
+        const timer = setTimeout(() => {
+          const left = due - Date.now();
+          if (left > 0) arm(left);
+          else callback();
+        }, wait) as unknown as { unref?: () => void };
+        if (unref) timer?.unref?.();
+        handle.current = timer;
+      };
+      arm(ms);
+      return handle;
+    },
+    clearTimeout(handle) {
+      const timer = (handle as Handle | undefined)?.current;
+      if (timer !== undefined) clearTimeout(timer as ReturnType<typeof setTimeout>);
+    },
+  };
+}
+
+/** Timers that never keep the process alive on their own. */
+export const backgroundTimers: Timers = punctualTimers(true);
+
+/** Timers for waits someone awaits: they keep the process alive. */
+export const foregroundTimers: Timers = punctualTimers(false);

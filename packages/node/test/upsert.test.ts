@@ -218,6 +218,21 @@ describe("failures", () => {
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(3000);
   });
 
+  it("throws at once when Retry-After asks for more than 30 s, rather than retrying early", async () => {
+    let calls = 0;
+    server.use(
+      http.post(`${API}/companies`, () => {
+        calls += 1;
+        return HttpResponse.json({ error: "slow down" }, { status: 429, headers: { "Retry-After": "120" } });
+      }),
+    );
+    const error = (await rejection(client().upsertCompany({ keys: { id: "c" } }))) as SchematicApiError;
+    expect(error).toBeInstanceOf(SchematicApiError);
+    expect(error.status).toBe(429);
+    expect(error.retryAfter).toBe(120_000);
+    expect(calls).toBe(1);
+  });
+
   it("maxRetries: 0 sends once", async () => {
     let calls = 0;
     server.use(
