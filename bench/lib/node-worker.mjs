@@ -119,7 +119,7 @@ async function upsert() {
 
 async function track() {
   const [count, maxQueueSize] = rest.map(Number);
-  // Ours only: a maxQueueSize above the default (10,000) keeps a whole burst instead of dropping the oldest.
+  // Ours only: an explicit maxQueueSize (the default, 100,000, holds a burst of 100,000).
   const client = await makeClient(maxQueueSize ? { maxQueueSize } : {});
   const rss = () => {
     globalThis.gc?.();

@@ -215,23 +215,6 @@ export function buildRows(results) {
       }),
     );
     rows.push(row(`node: ${n} track, per call`, o.usPerCall, t.usPerCall, { digits: 2, unit: " µs" }));
-    const w = tr.oursWholeBurst;
-    if (w) {
-      const wNote = w.error
-        ? `ours: ${short(w.error)}`
-        : `events received ${fmt(w.eventsReceived)}; per call ${fmt(w.usPerCall, 2)} µs`;
-      const label = `node: ${n} track, ours with maxQueueSize ${n}`;
-      rows.push(
-        row(`${label}: requests`, w.requests, t.requests, { budget: BUDGETS.trackRequests, note: wNote }),
-      );
-      rows.push(
-        row(`${label}: RSS growth`, w.rssGrowthMB, t.rssGrowthMB, {
-          digits: 1,
-          unit: " MB",
-          budget: BUDGETS.trackRssMB,
-        }),
-      );
-    }
   }
   return rows;
 }
