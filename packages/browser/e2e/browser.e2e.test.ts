@@ -9,13 +9,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type RunningEmulator, startEmulator } from "@schematic-sdk/emulator";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { launchChromium } from "../../../e2e-support/chromium";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const IIFE = "packages/browser/dist/schematic.global.js";
 const KEY = "api_e2e_0123456789";
-const CHROMIUM = "/usr/bin/chromium";
 
 /** Files the page server may hand out, by URL path. */
 const FILES: Record<string, string> = {
@@ -95,21 +95,8 @@ async function waitFor(check: () => boolean, timeout = 60_000): Promise<void> {
 
 beforeAll(async () => {
   if (!existsSync(`${ROOT}${IIFE}`)) throw new Error(`${IIFE} is missing: run pnpm build first`);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   await startPages();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 beforeEach(async () => {
