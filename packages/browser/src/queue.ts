@@ -22,6 +22,8 @@ export interface Entry {
   e: WireEvent;
   a: number;
   w?: 1;
+  /** Settled (delivered or dropped); never stored, since settled entries leave the queue. */
+  d?: 1;
   r?: (result: DeliveryResult) => void;
 }
 
@@ -59,6 +61,8 @@ export class EventQueue {
   #q: Entry[] = [];
   readonly #c: QueueConfig;
   readonly #inflight = new Set<Entry>();
+  /** Sent with keepalive and not answered yet: never sent a third time. */
+  readonly #kept = new Set<Entry>();
   readonly #waiters = new Set<() => void>();
   #busy = false;
   /** Some event may wait for a context (so a context change need not look otherwise). */
@@ -124,7 +128,8 @@ export class EventQueue {
   /**
    * Sends what is due: one request at a time, in order, unless offline, paused
    * or already sending. With `keepalive` (the page may be going away) it sends
-   * everything that fits the keepalive budget at once.
+   * what one ordered request can carry: the head with `/e`, a batch that fits
+   * the keepalive budget with `/batch`.
    */
   pump = (keepalive?: boolean): void => {
     const c = this.#c;
@@ -135,8 +140,7 @@ export class EventQueue {
       return;
     }
     const batch = this.#pick(keepalive);
-    const parts = keepalive && !c.batch ? batch.map((x) => [x]) : batch.length > 0 ? [batch] : [];
-    for (const part of parts) void this.#send(part, keepalive);
+    if (batch.length > 0) void this.#send(batch, keepalive);
   };
 
   /** Resolves when every event queued now is delivered or dropped, or after `timeout` ms. */
@@ -182,15 +186,18 @@ export class EventQueue {
   /** The next events to send, from the head; expired ones are dropped on the way. */
   #pick(keepalive?: boolean): Entry[] {
     const c = this.#c;
-    const max = keepalive ? 1e9 : c.batch ? BATCH_SIZE : 1;
+    // One request keeps the order: with `/e` only the head goes out on page
+    // hide; the rest stays stored and the next page (or another tab) sends it.
+    const max = c.batch ? (keepalive ? 1e9 : BATCH_SIZE) : 1;
     const now = Date.now();
     const out: Entry[] = [];
     let bytes = 0;
     for (const x of [...this.#q]) {
       if (x.w || out.length >= max) break;
       if (this.#inflight.has(x)) {
-        if (keepalive) continue;
-        break;
+        // A request the page is about to cancel goes again with keepalive (the
+        // server drops the duplicate by its tracker_event_id), once.
+        if (!keepalive || this.#kept.has(x)) break;
       }
       if (now - Date.parse(x.e.sent_at) > c.maxEventAge) {
         this.#drop(x, "expired");
@@ -206,7 +213,10 @@ export class EventQueue {
 
   async #send(batch: Entry[], keepalive?: boolean): Promise<void> {
     const c = this.#c;
-    for (const x of batch) this.#inflight.add(x);
+    for (const x of batch) {
+      this.#inflight.add(x);
+      if (keepalive) this.#kept.add(x);
+    }
     if (!keepalive) this.#busy = true;
     let error: unknown;
     try {
@@ -220,17 +230,23 @@ export class EventQueue {
     }
     if (!keepalive) this.#busy = false;
     const retry = error !== undefined && isRetryable(error);
+    let first: Entry | undefined;
     for (const x of batch) {
+      // An entry sent again with keepalive is decided by that answer.
+      if (keepalive) this.#kept.delete(x);
+      else if (this.#kept.has(x)) continue;
       this.#inflight.delete(x);
+      if (x.d) continue;
+      first ??= x;
       if (error === undefined) {
         this.delivered++;
         this.#settle(x, { status: "delivered" });
       } else if (!retry) this.#drop(x, "rejected", error);
       else if (++x.a >= c.maxAttempts) this.#drop(x, "attempts", error);
     }
-    if (retry) {
+    if (retry && first) {
       const delay = retryDelay({
-        attempt: batch[0]!.a - 1,
+        attempt: first.a - 1,
         retryAfter: (error as SchematicApiError).retryAfter,
       });
       this.#until = Math.max(this.#until, Date.now() + delay);
@@ -240,6 +256,7 @@ export class EventQueue {
   }
 
   #settle(x: Entry, result: DeliveryResult): void {
+    x.d = 1;
     const i = this.#q.indexOf(x);
     // Mostly the head: shift() is O(1) where splice(0, 1) copies the whole queue.
     if (i === 0) this.#q.shift();

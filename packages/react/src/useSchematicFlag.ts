@@ -1,3 +1,4 @@
+import { validateFlagKey } from "@schematic-sdk/core";
 import { useEffect } from "react";
 import { useSchematicClient, useSnapshot } from "./context";
 
@@ -13,12 +14,15 @@ export interface UseSchematicFlagOptions {
  * A flag's value for the current context. Asks the API on mount unless the
  * value is already known or bootstrapped; any number of components reading
  * one flag share one request. Re-renders only when this flag's value changes.
+ * An invalid key throws `SchematicValidationError` during render.
  *
  * @example
  * const canExport = useSchematicFlag("export-csv", { fallback: false });
  */
 export function useSchematicFlag(key: string, options: UseSchematicFlagOptions = {}): boolean {
   const client = useSchematicClient("useSchematicFlag");
+  // A bad key throws here, where an error boundary sees it, not later in an effect's promise.
+  validateFlagKey(key);
   const value = useSnapshot(client, (s) => s.flags[key]);
   const fallback = options.fallback ?? false;
   const unknown = value === undefined;
