@@ -68,6 +68,9 @@ export class EventQueue {
   /** Some event may wait for a context (so a context change need not look otherwise). */
   #held = 0;
   #closed = false;
+  /** Closed until the first look for closed tabs' leftovers is done: they are older than our events. */
+  #gated = true;
+  #missed = false;
   /** No send before this time (backoff, `Retry-After`). */
   #until = 0;
   #timer: unknown;
@@ -133,6 +136,10 @@ export class EventQueue {
    */
   pump = (keepalive?: boolean): void => {
     const c = this.#c;
+    if (!keepalive && this.#gated) {
+      this.#missed = true;
+      return;
+    }
     if (this.#closed || !c.online() || (!keepalive && (this.#busy || this.hidden))) return;
     const wait = this.#until - Date.now();
     if (wait > 0) {
@@ -142,6 +149,13 @@ export class EventQueue {
     const batch = this.#pick(keepalive);
     if (batch.length > 0) void this.#send(batch, keepalive);
   };
+
+  /** Starts ordinary sending (once other tabs' leftovers are adopted). */
+  open(): void {
+    this.#gated = false;
+    // A send held back by the gate goes now; otherwise the pending timer sends when due.
+    if (this.#missed || this.#timer === undefined) this.pump();
+  }
 
   /** Resolves when every event queued now is delivered or dropped, or after `timeout` ms. */
   flush(timeout?: number): Promise<void> {

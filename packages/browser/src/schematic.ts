@@ -284,6 +284,7 @@ export class Schematic {
         q.adopt(entries);
         if (this.#ctx.user || this.#ctx.company) q.fill(this.#ctx);
       },
+      ready: () => q.open(),
     });
     const q = new EventQueue({
       ...o,

@@ -30,7 +30,12 @@ export interface TabsConfig {
   prefix: string;
   /** Stores another tab's events as this tab's (synchronously). */
   adopt: (entries: Entry[]) => void;
+  /** Called once the first look for closed tabs' queues is done (or has taken too long). */
+  ready: () => void;
 }
+
+/** The longest the first look for closed tabs may hold back this tab's own sends. */
+const FIRST_LOOK_LIMIT = 1000;
 
 /** The storage key of a tab's queue. */
 export const queueKey = (prefix: string, id: string): string => `${prefix}q${id}`;
@@ -41,6 +46,7 @@ export class Tabs {
   #timer: unknown;
   #on = false;
   #release: (() => void) | undefined;
+  #first = false;
 
   constructor(config: TabsConfig) {
     this.#c = config;
@@ -50,6 +56,9 @@ export class Tabs {
   start(): void {
     const { locks, timers } = this.#c;
     this.#on = true;
+    // A reload's leftovers are older than anything this page queues: adopt them before sending.
+    this.#first = true;
+    timers.setTimeout(this.#looked, FIRST_LOOK_LIMIT);
     if (!locks) this.#timer = timers.setTimeout(this.#beat, 0);
     else
       void locks.request(
@@ -86,17 +95,24 @@ export class Tabs {
     const index = this.#read();
     // Renewing the lease is an ordinary coalesced write; adopting (below) writes at once.
     this.#c.writer.mark(`${this.#c.prefix}t`, () => ({ ...this.#read(), [this.id]: now }));
+    const looks: Promise<unknown>[] = [];
     for (const id in index) {
       if (id === this.id) continue;
       if (locks)
-        void locks.request(
-          `${this.#c.prefix}l${id}`,
-          { ifAvailable: true },
-          (lock) => lock && this.#take(id),
+        looks.push(
+          locks.request(`${this.#c.prefix}l${id}`, { ifAvailable: true }, (lock) => lock && this.#take(id)),
         );
       else if (index[id]! < now - LEASE_TTL) this.#take(id);
     }
+    if (this.#first) void Promise.allSettled(looks).then(this.#looked);
     this.#timer = timers.setTimeout(this.#beat, HEARTBEAT);
+  };
+
+  /** The first look is over: this tab may send. */
+  #looked = (): void => {
+    if (!this.#first) return;
+    this.#first = false;
+    this.#c.ready();
   };
 
   /** Adopts a closed tab's queue and removes it from the index. */

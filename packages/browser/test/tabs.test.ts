@@ -168,6 +168,52 @@ describe("tab coordination details", () => {
     b.close();
   });
 
+  /** Web Locks that answer a few milliseconds late, as a busy browser may. */
+  const slowLocks = (): LockManagerLike => {
+    const locks = fakeLocks();
+    return {
+      request: (name, options, callback) =>
+        new Promise((resolve) => setTimeout(resolve, 5)).then(() => locks.request(name, options, callback)),
+    };
+  };
+
+  it.each([["slow Web Locks", slowLocks] as const, ...modes])(
+    "after a reload (%s), the previous page's leftovers go before the new page's first event",
+    async (_, makeLocks) => {
+      const net = senders();
+      const storage = memoryStorage();
+      const prefix = "schematic:23456789:";
+      const leftover = (n: number) => ({
+        e: {
+          api_key: "api_test_0123456789",
+          type: "track",
+          body: { event: `left-${n}`, traits: {}, quantity: 1 },
+          sent_at: new Date(Date.now() - 1000 + n).toISOString(),
+          tracker_event_id: `00000000-0000-4000-8000-00000000000${n}`,
+        },
+        a: 0,
+      });
+      // The previous page closed (its lease zeroed, its lock released) with two events still queued.
+      storage.set(`${prefix}t`, JSON.stringify({ previous: 0 }));
+      storage.set(`${prefix}qprevious`, JSON.stringify([leftover(1), leftover(2)]));
+      const page = createClient({
+        storage,
+        locks: makeLocks(),
+        flushInterval: 0,
+        fetch: net.fetchFor("page"),
+      });
+      const own = page.track({ event: "new" });
+      await settle(1_000);
+      await expect(own).resolves.toEqual({ status: "delivered" });
+      expect(net.sent.map((s) => s.id)).toEqual([
+        leftover(1).e.tracker_event_id,
+        leftover(2).e.tracker_event_id,
+        expect.any(String),
+      ]);
+      page.close();
+    },
+  );
+
   it("a page restored from the back/forward cache does not resend what another tab adopted", async () => {
     const net = senders();
     net.up = false;
