@@ -267,7 +267,8 @@ export function validateUpsertUser(input: unknown): UpsertUserInput {
         message: `must be an array of key maps; got ${describe(v.companies)}`,
       });
     } else {
-      companies = v.companies.map((c, i) => checkKeys(c, `companies.${i}`, issues) as Keys);
+      // Array.from visits holes too (map would skip them and leave holes in the copy).
+      companies = Array.from(v.companies, (c, i) => checkKeys(c, `companies.${i}`, issues) as Keys);
     }
   }
   const out = defined({

@@ -267,6 +267,12 @@ describe("the other validators", () => {
     expect(issuesOf(() => validateUpsertUser({ keys: { id: "u" }, companies: "c" }))[0]!.path).toBe(
       "companies",
     );
+    // biome-ignore lint/suspicious/noSparseArray: a hole must be refused, not copied
+    const holes = [, { id: "c" }];
+    expect(issuesOf(() => validateUpsertUser({ keys: { id: "u" }, companies: holes }))[0]).toEqual({
+      path: "companies.0",
+      message: 'is required; pass { id: "…" }',
+    });
   });
 
   it("validateFlagKey wants a non-empty string", () => {
