@@ -32,10 +32,8 @@ export interface HttpClientOptions {
   timeout?: number | undefined;
   /** The `fetch` to use; the global one by default (read at call time). */
   fetch?: FetchFunction | undefined;
+  /** Timers for the per-attempt timeout. */
   timers?: Timers | undefined;
-  retryPolicy?: Partial<RetryPolicy> | undefined;
-  /** Called before each retry, e.g. for logging. */
-  onRetry?: ((info: { attempt: number; delay: number; error: SchematicError }) => void) | undefined;
 }
 
 export interface RequestOptions {
@@ -49,11 +47,6 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Overrides the client's timeout for this call. */
   timeout?: number | undefined;
-  /**
-   * How many times to retry a retryable failure.
-   * @default 0
-   */
-  retries?: number | undefined;
   /** Let the request outlive the page (`pagehide`). */
   keepalive?: boolean;
   /** Extra headers for this call. */
@@ -78,24 +71,13 @@ export class HttpClient {
     if (options.apiKey) this.#headers["X-Schematic-Api-Key"] = options.apiKey;
   }
 
-  /** Sends a request, retrying per the shared policy; resolves with the parsed JSON body. */
-  async request<T = unknown>(options: RequestOptions): Promise<T> {
-    const retries = options.retries ?? 0;
-    const timers = this.#options.timers ?? defaultTimers;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return (await this.#attempt(options)) as T;
-      } catch (error) {
-        if (attempt >= retries || !isRetryable(error) || options.signal?.aborted) throw error;
-        const delay = retryDelay({
-          attempt,
-          retryAfter: isSchematicApiError(error) ? error.retryAfter : undefined,
-          policy: { ...DEFAULT_RETRY_POLICY, ...this.#options.retryPolicy },
-        });
-        this.#options.onRetry?.({ attempt: attempt + 1, delay, error: error as SchematicError });
-        await sleep(delay, { timers, signal: options.signal });
-      }
-    }
+  /**
+   * Sends one request; resolves with the parsed JSON body or rejects with a
+   * `SchematicError` (or the caller's abort reason). Retrying is the caller's
+   * choice: `requestWithRetries`, or a queue of its own.
+   */
+  request<T = unknown>(options: RequestOptions): Promise<T> {
+    return this.#attempt(options) as Promise<T>;
   }
 
   async #attempt(options: RequestOptions): Promise<unknown> {
@@ -153,5 +135,39 @@ function parseBody(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+export interface RetryOptions {
+  /** How many times to retry a retryable failure (network error, timeout, 408, 429, 5xx). */
+  retries: number;
+  retryPolicy?: Partial<RetryPolicy> | undefined;
+  /** Called before each retry's wait; throwing ends the call with that error. */
+  onRetry?: ((info: { attempt: number; delay: number; error: SchematicError }) => void) | undefined;
+  /** Timers for the waits between attempts. */
+  timers?: Timers | undefined;
+}
+
+/**
+ * Sends a request through `client`, retrying per the shared policy: full
+ * jitter backoff, or exactly the server's `Retry-After`; other 4xx fail at once.
+ */
+export async function requestWithRetries<T = unknown>(
+  client: HttpClient,
+  options: RequestOptions & RetryOptions,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.request<T>(options);
+    } catch (error) {
+      if (attempt >= options.retries || !isRetryable(error) || options.signal?.aborted) throw error;
+      const delay = retryDelay({
+        attempt,
+        retryAfter: isSchematicApiError(error) ? error.retryAfter : undefined,
+        policy: { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy },
+      });
+      options.onRetry?.({ attempt: attempt + 1, delay, error: error as SchematicError });
+      await sleep(delay, { timers: options.timers, signal: options.signal });
+    }
   }
 }

@@ -15,8 +15,8 @@ export {
   SchematicTimeoutError,
   SchematicValidationError,
 } from "./errors";
-export type { FetchFunction, HttpClientOptions, RequestOptions } from "./http";
-export { HttpClient } from "./http";
+export type { FetchFunction, HttpClientOptions, RequestOptions, RetryOptions } from "./http";
+export { HttpClient, requestWithRetries } from "./http";
 export { isPublishableKey, isSecretKey, maskKey } from "./keys";
 export type { Logger, LogLevel } from "./logger";
 export { createLogger } from "./logger";

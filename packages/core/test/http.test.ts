@@ -6,6 +6,7 @@ import {
   isSchematicApiError,
   isSchematicNetworkError,
   isSchematicTimeoutError,
+  requestWithRetries,
   SchematicApiError,
   SchematicNetworkError,
   SchematicTimeoutError,
@@ -165,7 +166,7 @@ describe("HttpClient retries", () => {
           : HttpResponse.json({ ok: true });
       }),
     );
-    const pending = client().request({ path: "/companies", retries: 2 });
+    const pending = requestWithRetries(client(), { path: "/companies", retries: 2 });
     await vi.advanceTimersByTimeAsync(4_000);
     await expect(pending).resolves.toEqual({ ok: true });
     expect(calls).toBe(3);
@@ -181,7 +182,7 @@ describe("HttpClient retries", () => {
         return HttpResponse.json({ error: "no" }, { status });
       }),
     );
-    await rejection(client().request({ path: "/companies", retries: 5 }));
+    await rejection(requestWithRetries(client(), { path: "/companies", retries: 5 }));
     expect(calls).toBe(1);
   });
 
@@ -195,7 +196,7 @@ describe("HttpClient retries", () => {
       }),
     );
     const onRetry = vi.fn();
-    const pending = rejection(client({ onRetry }).request({ path: "/companies", retries: 2 }));
+    const pending = rejection(requestWithRetries(client(), { path: "/companies", retries: 2, onRetry }));
     await vi.advanceTimersByTimeAsync(10_000);
     expect(await pending).toBeInstanceOf(SchematicNetworkError);
     expect(calls).toBe(3);
@@ -215,7 +216,7 @@ describe("HttpClient retries", () => {
     );
     const controller = new AbortController();
     const pending = rejection(
-      client().request({ path: "/companies", retries: 3, signal: controller.signal }),
+      requestWithRetries(client(), { path: "/companies", retries: 3, signal: controller.signal }),
     );
     await vi.advanceTimersByTimeAsync(100);
     controller.abort(new Error("stop"));

@@ -15,6 +15,7 @@ import {
   type IdentifyInput,
   isSchematicApiError,
   type Logger,
+  requestWithRetries,
   SchematicError,
   SchematicValidationError,
   type TrackInput,
@@ -96,15 +97,8 @@ export class SchematicClient {
       ...common,
       baseUrl: o.apiUrl,
       timeout: o.timeout,
-      // Someone awaits every API call: its retry waits must keep the process alive (unlike the buffer's).
+      // Someone awaits every API call: its timers must keep the process alive (unlike the buffer's).
       timers: foregroundTimers,
-      retryPolicy: { maxRetryAfter: MAX_UPSERT_RETRY_AFTER },
-      onRetry: ({ attempt, delay, error }) => {
-        // Core caps a long Retry-After at maxRetryAfter; a request/response call fails fast instead.
-        // Throwing here ends HttpClient#request with this error.
-        if (isSchematicApiError(error) && (error.retryAfter ?? 0) > MAX_UPSERT_RETRY_AFTER) throw error;
-        this.#log.debug(`retry ${attempt} in ${delay} ms:`, error.message);
-      },
     });
     this.#events = new EventBuffer({
       http: new HttpClient({ ...common, baseUrl: o.eventUrl, timeout: o.timeout }),
@@ -236,12 +230,19 @@ export class SchematicClient {
   }
 
   async #upsert<T>(path: string, body: unknown, options: RequestCallOptions): Promise<T> {
-    const response = await this.#api.request<WireEnvelope<T> | undefined>({
+    const response = await requestWithRetries<WireEnvelope<T> | undefined>(this.#api, {
       path,
       body,
-      retries: this.#o.maxRetries,
       signal: options.signal,
       timeout: options.timeout,
+      retries: this.#o.maxRetries,
+      timers: foregroundTimers,
+      retryPolicy: { maxRetryAfter: MAX_UPSERT_RETRY_AFTER },
+      onRetry: ({ attempt, delay, error }) => {
+        // The policy caps a long Retry-After; a request/response call fails fast instead.
+        if (isSchematicApiError(error) && (error.retryAfter ?? 0) > MAX_UPSERT_RETRY_AFTER) throw error;
+        this.#log.debug(`retry ${attempt} in ${delay} ms:`, error.message);
+      },
     });
     if (!response || typeof response !== "object" || !response.data) {
       throw new SchematicError(`POST ${this.#o.apiUrl}${path} answered without a record (no "data")`);
