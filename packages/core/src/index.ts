@@ -15,6 +15,7 @@ export {
   SchematicTimeoutError,
   SchematicValidationError,
 } from "./errors";
+export { isPlainObject, LIMITS, utf8Length } from "./fields";
 export type { FetchFunction, HttpClientOptions, RequestOptions, RetryOptions } from "./http";
 export { HttpClient, requestWithRetries } from "./http";
 export { isPublishableKey, isSecretKey, maskKey } from "./keys";
@@ -44,9 +45,6 @@ export type {
   User,
 } from "./types";
 export {
-  isPlainObject,
-  LIMITS,
-  utf8Length,
   validateCompany,
   validateContext,
   validatedJson,

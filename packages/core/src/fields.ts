@@ -1,0 +1,205 @@
+/**
+ * The field checks every validator is built from: each pushes issues (with
+ * their dotted path and what to do) and returns a fresh copy of what it
+ * accepted. Maps are copied in sorted key order, so the JSON of a validated
+ * value is canonical.
+ */
+import type { ValidationIssue } from "./errors";
+import type { Keys, Traits } from "./types";
+
+export const LIMITS = Object.freeze({
+  maxKeys: 20,
+  maxTraits: 100,
+  maxStringLength: 255,
+  /** Serialised size of one event or request body, in bytes. */
+  maxBodyBytes: 64 * 1024,
+});
+
+const FORBIDDEN_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+
+export type Issues = ValidationIssue[];
+
+export const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
+
+/** Describes a value for a message: `number 42`, `an array`, `a Map`. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  switch (typeof value) {
+    case "string":
+      return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case "number":
+    case "boolean":
+      return `${typeof value} ${String(value)}`;
+    case "bigint":
+      return `bigint ${String(value)}n`;
+    case "object": {
+      const ctor = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor
+        ?.name;
+      return ctor && ctor !== "Object" ? `a ${ctor}` : "an object";
+    }
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+/** A plain `{}` object from any realm: not an array, class instance, Map or Date. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+function checkName(name: string, path: string, issues: Issues, what: string): boolean {
+  if (FORBIDDEN_NAMES.has(name)) {
+    issues.push({ path: join(path, name), message: `"${name}" is not allowed as a ${what} name; rename it` });
+    return false;
+  }
+  if (name.length === 0) {
+    issues.push({ path, message: `${what} names must not be empty` });
+    return false;
+  }
+  if (name.length > LIMITS.maxStringLength) {
+    issues.push({
+      path: join(path, name.slice(0, 20)),
+      message: `${what} names must be at most ${LIMITS.maxStringLength} characters; got ${name.length}`,
+    });
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Own keys in sorted order. Validated maps are built in this order, so the
+ * JSON of a validated value is canonical: equal content, equal string.
+ */
+function sortedKeys(value: object): string[] {
+  const names = Object.keys(value);
+  return names.length > 1 ? names.sort() : names;
+}
+
+export function checkObject(value: unknown, path: string, issues: Issues, example: string): value is object {
+  if (isPlainObject(value)) return true;
+  issues.push({
+    path,
+    message:
+      value === undefined
+        ? `is required; pass ${example}`
+        : `must be a plain object like ${example}; got ${describe(value)}`,
+  });
+  return false;
+}
+
+/** Validates a key map: 1–20 entries, non-empty string names and values of at most 255 characters. */
+export function checkKeys(value: unknown, path: string, issues: Issues): Keys | undefined {
+  if (!checkObject(value, path, issues, '{ id: "…" }')) return undefined;
+  const names = sortedKeys(value);
+  if (names.length === 0) {
+    issues.push({ path, message: 'must have at least one key, e.g. { id: "…" }' });
+    return undefined;
+  }
+  if (names.length > LIMITS.maxKeys) {
+    issues.push({ path, message: `must have at most ${LIMITS.maxKeys} keys; got ${names.length}` });
+    return undefined;
+  }
+  const out: Keys = {};
+  const before = issues.length;
+  for (const name of names) {
+    if (!checkName(name, path, issues, "key")) continue;
+    const v = (value as Record<string, unknown>)[name];
+    const at = join(path, name);
+    if (typeof v !== "string") {
+      const hint = typeof v === "number" || typeof v === "bigint" ? ` — pass String(${String(v)})` : "";
+      issues.push({ path: at, message: `must be a string; got ${describe(v)}${hint}` });
+    } else if (v.length === 0) {
+      issues.push({ path: at, message: "must not be empty" });
+    } else if (v.length > LIMITS.maxStringLength) {
+      issues.push({
+        path: at,
+        message: `must be at most ${LIMITS.maxStringLength} characters; got ${v.length}`,
+      });
+    } else {
+      out[name] = v;
+    }
+  }
+  return issues.length === before ? out : undefined;
+}
+
+/** Validates traits: at most 100 entries of string, finite number, boolean or null. */
+export function checkTraits(value: unknown, path: string, issues: Issues): Traits | undefined {
+  if (value === undefined) return undefined;
+  if (!checkObject(value, path, issues, '{ plan: "pro" }')) return undefined;
+  const names = sortedKeys(value);
+  if (names.length > LIMITS.maxTraits) {
+    issues.push({ path, message: `must have at most ${LIMITS.maxTraits} traits; got ${names.length}` });
+    return undefined;
+  }
+  const out: Traits = {};
+  for (const name of names) {
+    if (!checkName(name, path, issues, "trait")) continue;
+    const v = (value as Record<string, unknown>)[name];
+    const at = join(path, name);
+    if (v === undefined) continue;
+    if (typeof v === "string" || typeof v === "boolean" || v === null) out[name] = v;
+    else if (typeof v === "number") {
+      if (Number.isFinite(v)) out[name] = v;
+      else issues.push({ path: at, message: `must be a finite number; got ${String(v)}` });
+    } else if (v instanceof Date) {
+      if (Number.isNaN(v.getTime())) issues.push({ path: at, message: "is an invalid Date" });
+      else out[name] = v.toISOString();
+    } else {
+      const hint = typeof v === "bigint" ? ` — pass Number(${String(v)}n) or String(${String(v)}n)` : "";
+      issues.push({
+        path: at,
+        message: `must be a string, finite number, boolean or null; got ${describe(v)}${hint}`,
+      });
+    }
+  }
+  return out;
+}
+
+export function checkString(
+  value: unknown,
+  path: string,
+  issues: Issues,
+  required: boolean,
+): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== "string") {
+    issues.push({
+      path,
+      message: value === undefined ? "is required" : `must be a string; got ${describe(value)}`,
+    });
+  } else if (required && value.length === 0) {
+    issues.push({ path, message: "must not be empty" });
+  } else if (value.length > LIMITS.maxStringLength) {
+    issues.push({
+      path,
+      message: `must be at most ${LIMITS.maxStringLength} characters; got ${value.length}`,
+    });
+  } else return value;
+  return undefined;
+}
+
+export function checkTime(value: unknown, path: string, issues: Issues): string | undefined {
+  if (value === undefined) return undefined;
+  const date = value instanceof Date ? value : typeof value === "string" ? new Date(value) : undefined;
+  if (date && !Number.isNaN(date.getTime())) return date.toISOString();
+  issues.push({ path, message: `must be a Date or an ISO-8601 string; got ${describe(value)}` });
+  return undefined;
+}
+
+export function checkBoolean(value: unknown, path: string, issues: Issues): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  issues.push({ path, message: `must be a boolean; got ${describe(value)}` });
+  return undefined;
+}
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/** UTF-8 size of a string, in bytes. */
+export function utf8Length(text: string): number {
+  return encoder.encode(text).length;
+}
+
+/** The last value validated and its JSON, serialised anyway to check its size. */
