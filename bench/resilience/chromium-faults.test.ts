@@ -10,19 +10,9 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { CHROMIUM, launchChromium } from "../../e2e-support/chromium";
 import { deliveryReport, type Made, RestartableEmulator, seeded, sleep, totalsLine } from "./support";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const KEY = "api_resilience_chromium";
 const BROWSERS = 6;
 const PAGES = 3;
@@ -96,12 +86,11 @@ describe("browser client in Chromium under faults", () => {
   it.skipIf(skip)(
     `${BROWSERS * PAGES * EVENTS_PER_PAGE} events across reloads in ${BROWSERS} browsers: each delivered once, nothing left behind`,
     async () => {
-      const { chromium } = await import("playwright-core");
       const emulator = await RestartableEmulator.start({ failRate: 0.3, latency: 15, rateLimit: 40 });
       cleanups.push(() => emulator.close());
       const site = await serve(await bundleSdk(), html(emulator.url));
       cleanups.push(() => new Promise<void>((resolve) => site.server.close(() => resolve())));
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      const browser = await launchChromium();
       cleanups.push(() => browser.close());
       const random = seeded(11);
       const made: Made[] = [];
