@@ -47,6 +47,7 @@ export class Tabs {
   #on = false;
   #release: (() => void) | undefined;
   #first = false;
+  #limit: unknown;
 
   constructor(config: TabsConfig) {
     this.#c = config;
@@ -58,7 +59,7 @@ export class Tabs {
     this.#on = true;
     // A reload's leftovers are older than anything this page queues: adopt them before sending.
     this.#first = true;
-    timers.setTimeout(this.#looked, FIRST_LOOK_LIMIT);
+    this.#limit = timers.setTimeout(this.#looked, FIRST_LOOK_LIMIT);
     if (!locks) this.#timer = timers.setTimeout(this.#beat, 0);
     else
       void locks.request(
@@ -82,6 +83,7 @@ export class Tabs {
     if (!this.#on) return;
     this.#on = false;
     this.#c.timers.clearTimeout(this.#timer);
+    this.#c.timers.clearTimeout(this.#limit);
     this.#release?.();
     this.#index((index) => {
       index[this.id] = 0;

@@ -43,6 +43,28 @@ const modes: [string, () => LockManagerLike | null][] = [
   ["the storage lease", () => null],
 ];
 
+const PREFIX = "schematic:23456789:";
+
+/** A track event as a closed tab left it in its stored queue. */
+function leftover(n: number, attempts = 0) {
+  return {
+    e: {
+      api_key: "api_test_0123456789",
+      type: "track",
+      body: { event: `left-${n}`, traits: {}, quantity: 1 },
+      sent_at: new Date(Date.now() - 1000 + n).toISOString(),
+      tracker_event_id: `00000000-0000-4000-8000-00000000000${n}`,
+    },
+    a: attempts,
+  };
+}
+
+/** Stores tab `id`'s queue and its entry in the tab index (its last heartbeat). */
+function leaveTab(storage: Storage, id: string, heartbeat: number, entries: ReturnType<typeof leftover>[]) {
+  storage.set(`${PREFIX}t`, JSON.stringify({ [id]: heartbeat }));
+  storage.set(`${PREFIX}q${id}`, JSON.stringify(entries));
+}
+
 describe.each(modes)("two tabs on one storage, with %s", (_, makeLocks) => {
   const tabs = (storage: Storage, locks: LockManagerLike | null, net: ReturnType<typeof senders>) => [
     createClient({ storage, locks, maxAttempts: 100, fetch: net.fetchFor("a") }),
@@ -127,44 +149,28 @@ describe("tab coordination details", () => {
   it("with the storage lease, a tab that vanished without closing is adopted once its lease runs out", async () => {
     const net = senders();
     const storage = memoryStorage();
-    const prefix = "schematic:23456789:";
-    const event = {
-      api_key: "api_test_0123456789",
-      type: "track",
-      body: { event: "orphan", traits: {}, quantity: 1 },
-      sent_at: new Date().toISOString(),
-      tracker_event_id: "00000000-0000-4000-8000-000000000000",
-    };
-    storage.set(`${prefix}t`, JSON.stringify({ crashed: Date.now() }));
-    storage.set(`${prefix}qcrashed`, JSON.stringify([{ e: event, a: 2 }]));
+    const orphan = leftover(0, 2);
+    leaveTab(storage, "crashed", Date.now(), [orphan]);
     const b = createClient({ storage, fetch: net.fetchFor("b") });
     b.getSnapshot();
     await settle(60_000);
     expect(net.sent).toEqual([]);
     await settle(150_000);
-    expect(net.sent).toEqual([{ tab: "b", id: event.tracker_event_id, ok: true }]);
-    expect(storage.get(`${prefix}qcrashed`)).toBeNull();
-    expect(Object.keys(JSON.parse(storage.get(`${prefix}t`)!))).not.toContain("crashed");
+    expect(net.sent).toEqual([{ tab: "b", id: orphan.e.tracker_event_id, ok: true }]);
+    expect(storage.get(`${PREFIX}qcrashed`)).toBeNull();
+    expect(Object.keys(JSON.parse(storage.get(`${PREFIX}t`)!))).not.toContain("crashed");
     b.close();
   });
 
   it("with Web Locks, a crashed tab (its lock gone) is adopted at once, whatever its heartbeat says", async () => {
     const net = senders();
     const storage = memoryStorage();
-    const prefix = "schematic:23456789:";
-    const event = {
-      api_key: "api_test_0123456789",
-      type: "track",
-      body: { event: "orphan", traits: {}, quantity: 1 },
-      sent_at: new Date().toISOString(),
-      tracker_event_id: "00000000-0000-4000-8000-000000000001",
-    };
-    storage.set(`${prefix}t`, JSON.stringify({ crashed: Date.now() }));
-    storage.set(`${prefix}qcrashed`, JSON.stringify([{ e: event, a: 0 }]));
+    const orphan = leftover(1);
+    leaveTab(storage, "crashed", Date.now(), [orphan]);
     const b = createClient({ storage, locks: fakeLocks(), fetch: net.fetchFor("b") });
     b.getSnapshot();
     await settle(500);
-    expect(net.sent).toEqual([{ tab: "b", id: event.tracker_event_id, ok: true }]);
+    expect(net.sent).toEqual([{ tab: "b", id: orphan.e.tracker_event_id, ok: true }]);
     b.close();
   });
 
@@ -182,20 +188,8 @@ describe("tab coordination details", () => {
     async (_, makeLocks) => {
       const net = senders();
       const storage = memoryStorage();
-      const prefix = "schematic:23456789:";
-      const leftover = (n: number) => ({
-        e: {
-          api_key: "api_test_0123456789",
-          type: "track",
-          body: { event: `left-${n}`, traits: {}, quantity: 1 },
-          sent_at: new Date(Date.now() - 1000 + n).toISOString(),
-          tracker_event_id: `00000000-0000-4000-8000-00000000000${n}`,
-        },
-        a: 0,
-      });
       // The previous page closed (its lease zeroed, its lock released) with two events still queued.
-      storage.set(`${prefix}t`, JSON.stringify({ previous: 0 }));
-      storage.set(`${prefix}qprevious`, JSON.stringify([leftover(1), leftover(2)]));
+      leaveTab(storage, "previous", 0, [leftover(1), leftover(2)]);
       const page = createClient({
         storage,
         locks: makeLocks(),
