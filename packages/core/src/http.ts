@@ -42,8 +42,8 @@ export interface RequestOptions {
   path: string;
   /** Serialised as JSON. */
   body?: unknown;
-  /** Already-serialised JSON body; takes precedence over `body`. */
-  json?: string;
+  /** Already-serialised JSON body (text, or UTF-8 bytes); takes precedence over `body`. */
+  json?: string | Uint8Array<ArrayBuffer>;
   signal?: AbortSignal | undefined;
   /** Overrides the client's timeout for this call. */
   timeout?: number | undefined;

@@ -7,7 +7,6 @@ import {
   type Company,
   type Context,
   canonicalJson,
-  createEvent,
   createLogger,
   fromWireCompany,
   fromWireUser,
@@ -101,6 +100,7 @@ export class SchematicClient {
       timers: foregroundTimers,
     });
     this.#events = new EventBuffer({
+      apiKey: o.apiKey,
       http: new HttpClient({ ...common, baseUrl: o.eventUrl, timeout: o.timeout }),
       timers: backgroundTimers,
       logger: this.#log,
@@ -137,7 +137,8 @@ export class SchematicClient {
    */
   identify(input: IdentifyInput): void {
     const body = toWireIdentifyBody(validateIdentify(input));
-    this.#push(createEvent({ apiKey: this.#o.apiKey, type: "identify", body }));
+    this.#open();
+    this.#events.push("identify", body);
   }
 
   /**
@@ -155,9 +156,8 @@ export class SchematicClient {
         { path: "idempotencyKey", message: "must be a non-empty string of at most 255 characters" },
       ]);
     }
-    const event = createEvent({ apiKey: this.#o.apiKey, type: "track", body: toWireTrackBody(valid) });
-    if (idempotencyKey !== undefined) event.idempotency_key = idempotencyKey;
-    this.#push(event);
+    this.#open();
+    this.#events.push("track", toWireTrackBody(valid), idempotencyKey);
   }
 
   /**
@@ -222,11 +222,11 @@ export class SchematicClient {
     return { ...this.#events.stats };
   }
 
-  #push(event: ReturnType<typeof createEvent>): void {
+  /** @throws SchematicError after `close()`. */
+  #open(): void {
     if (this.#closed) {
       throw new SchematicError("SchematicClient is closed: create a new client to send more events");
     }
-    this.#events.push(event);
   }
 
   async #upsert<T>(path: string, body: unknown, options: RequestCallOptions): Promise<T> {

@@ -7,19 +7,23 @@
  * the process alive, while `flush()`/`close()` keep it alive until done.
  */
 import {
+  type EventType,
   type HttpClient,
   isRetryable,
   isSchematicApiError,
   type Logger,
   retryDelay,
   type Timers,
-  utf8Length,
+  uuid,
   type WireEvent,
 } from "@schematic-sdk/core";
+import { EventStore } from "./eventStore";
 import { foregroundTimers } from "./timers";
 
 /** A batch body stays well under common 1 MiB request limits. */
 const MAX_BATCH_BYTES = 512 * 1024;
+
+const encoder = new TextEncoder();
 
 /**
  * Figures of the event buffer, read through `schematic.stats`.
@@ -38,10 +42,12 @@ export interface EventBufferStats {
 }
 
 /**
- * Events are kept as their JSON only (a string is a fraction of the object's
- * memory), in an array read from `#head`; a dropped event becomes `null`, so
- * neither sending nor dropping ever shifts the array. The event at index `i`
- * was pushed `#base + i + 1`-th.
+ * An event waits in the `EventStore` as the JSON of its own fields only
+ * (`"type":…,"body":…`) plus its call time; the fields every event shares
+ * (`api_key`) or that only the wire needs (`sent_at` as text,
+ * `tracker_event_id`) are added once, when its batch is first built. Retries
+ * re-send that built body, so an event's id never changes. Events are
+ * numbered in push order; `#head` is the first one not yet settled.
  */
 export class EventBuffer {
   readonly #http: HttpClient;
@@ -51,13 +57,14 @@ export class EventBuffer {
   readonly #batchSize: number;
   readonly #maxQueue: number;
   readonly #maxAttempts: number;
-  #q: (string | null)[] = [];
-  #base = 0;
+  /** `{"api_key":"…",` as UTF-8: the start of every event. */
+  readonly #envelope: Uint8Array;
+  readonly #store = new EventStore();
   #head = 0;
   /** Live (not dropped) events from `#head` on. */
   #live = 0;
-  /** End (exclusive) of the batch in flight: overflow never drops inside it. */
-  #flightEnd = 0;
+  /** The batch being sent, built once and re-sent as is by retries; overflow never drops inside it. */
+  #flight: { end: number; count: number; body: Uint8Array<ArrayBuffer> } | undefined;
   /** Where the search for the oldest droppable event starts. */
   #dropFrom = 0;
   #waiters: { seq: number; resolve: () => void }[] = [];
@@ -72,6 +79,7 @@ export class EventBuffer {
   readonly stats: EventBufferStats = { pending: 0, delivered: 0, dropped: 0, requests: 0 };
 
   constructor(params: {
+    apiKey: string;
     http: HttpClient;
     timers: Timers;
     logger: Logger;
@@ -80,6 +88,7 @@ export class EventBuffer {
     maxQueueSize: number;
     maxAttempts: number;
   }) {
+    this.#envelope = encoder.encode(`{"api_key":${JSON.stringify(params.apiKey)},`);
     this.#http = params.http;
     this.#timers = params.timers;
     this.#log = params.logger;
@@ -90,13 +99,10 @@ export class EventBuffer {
   }
 
   /** Buffers an event; drops the oldest waiting one when the buffer is full. */
-  push(event: WireEvent): void {
-    const json = JSON.stringify(event);
-    // V8 returns JSON.stringify's result as a tree of pieces; reading a
-    // character flattens it into one exact-size string, a third smaller for
-    // as long as the event waits.
-    json.charCodeAt(0);
-    this.#q.push(json);
+  push(type: EventType, body: WireEvent["body"], idempotencyKey?: string): void {
+    let json = `"type":"${type}","body":${JSON.stringify(body)}`;
+    if (idempotencyKey !== undefined) json += `,"idempotency_key":${JSON.stringify(idempotencyKey)}`;
+    this.#store.push(json, Date.now());
     this.#live += 1;
     if (this.#live > this.#maxQueue) this.#dropOldest();
     this.stats.pending = this.#live;
@@ -105,8 +111,8 @@ export class EventBuffer {
 
   /** Resolves when every event buffered before the call is delivered or dropped. */
   flush(): Promise<void> {
-    const target = this.#base + this.#q.length;
-    if (this.#settled() >= target) return Promise.resolve();
+    const target = this.#store.end;
+    if (this.#head >= target) return Promise.resolve();
     this.#urgent = true;
     const done = new Promise<void>((resolve) => this.#waiters.push({ seq: target, resolve }));
     this.#schedule(0);
@@ -119,18 +125,13 @@ export class EventBuffer {
     this.#timer = undefined;
   }
 
-  /** Every event pushed up to this sequence number is delivered or dropped. */
-  #settled(): number {
-    return this.#base + this.#head;
-  }
-
   #dropOldest(): void {
-    const q = this.#q;
-    // While a batch is in flight the oldest droppable event is past it; otherwise it is the head.
-    let i = this.#sending ? Math.max(this.#dropFrom, this.#flightEnd) : this.#head;
-    while (i < q.length && q[i] === null) i++;
-    if (i >= q.length) return;
-    q[i] = null;
+    const store = this.#store;
+    // While a batch is built (in flight or waiting to be retried) the oldest droppable event is past it.
+    let i = this.#flight ? Math.max(this.#dropFrom, this.#flight.end) : this.#head;
+    while (i < store.end && !store.has(i)) i++;
+    if (i >= store.end) return;
+    store.remove(i);
     this.#dropFrom = i + 1;
     this.#live -= 1;
     this.stats.dropped += 1;
@@ -175,38 +176,27 @@ export class EventBuffer {
   async #send(): Promise<void> {
     if (this.#sending || this.#live === 0) return;
     this.#sending = true;
-    const q = this.#q;
-    const batch: string[] = [];
-    let bytes = 0;
-    let end = this.#head;
-    for (; end < q.length && batch.length < this.#batchSize; end++) {
-      const json = q[end];
-      if (json == null) continue;
-      const size = json.length < MAX_BATCH_BYTES / 3 ? json.length : utf8Length(json);
-      if (batch.length > 0 && bytes + size + 1 > MAX_BATCH_BYTES) break;
-      bytes += size + 1;
-      batch.push(json);
-    }
-    this.#flightEnd = end;
+    this.#flight ??= this.#build();
+    const flight = this.#flight;
     let next = this.#interval;
     try {
       this.stats.requests += 1;
-      await this.#http.request({ path: "/batch", json: `{"events":[${batch.join(",")}]}` });
-      this.#finish(end, batch.length, "delivered");
+      await this.#http.request({ path: "/batch", json: flight.body });
+      this.#finish(flight, "delivered");
     } catch (error) {
       this.#attempt += 1;
       if (!isRetryable(error) || this.#attempt >= this.#maxAttempts) {
         this.#log.error(
-          `dropped ${batch.length} events after ${this.#attempt} attempt(s):`,
+          `dropped ${flight.count} events after ${this.#attempt} attempt(s):`,
           error instanceof Error ? error.message : error,
         );
-        this.#finish(end, batch.length, "dropped");
+        this.#finish(flight, "dropped");
       } else {
         const retryAfter = isSchematicApiError(error) ? error.retryAfter : undefined;
         next = retryDelay({ attempt: this.#attempt - 1, retryAfter });
         if (retryAfter !== undefined) this.#pausedUntil = Date.now() + next;
         this.#log.warn(
-          `batch of ${batch.length} events failed; retry ${this.#attempt} in ${next} ms:`,
+          `batch of ${flight.count} events failed; retry ${this.#attempt} in ${next} ms:`,
           error instanceof Error ? error.message : error,
         );
       }
@@ -217,32 +207,59 @@ export class EventBuffer {
     this.#schedule(this.#attempt > 0 ? next : due ? 0 : this.#interval);
   }
 
-  /** The batch up to `end` is done: delivered or given up. */
-  #finish(end: number, count: number, outcome: "delivered" | "dropped"): void {
-    this.#attempt = 0;
-    this.#live -= count;
-    this.stats[outcome] += count;
-    this.#advance(end);
+  /** The `POST /batch` body of the next events as UTF-8, each given its wire time and a fresh id. */
+  #build(): { end: number; count: number; body: Uint8Array<ArrayBuffer> } {
+    const store = this.#store;
+    const envelope = this.#envelope;
+    const parts: Uint8Array[] = [];
+    const tails: string[] = [];
+    // `{"events":[` + `]}`, then per event its parts, its tail (ASCII) and a comma.
+    let bytes = 13;
+    let end = this.#head;
+    for (; end < store.end && parts.length < this.#batchSize; end++) {
+      if (!store.has(end)) continue;
+      const fields = store.bytes(end);
+      const tail = `,"sent_at":"${new Date(store.time(end)).toISOString()}","tracker_event_id":"${uuid()}"}`;
+      const size = envelope.length + fields.length + tail.length + 1;
+      if (parts.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
+      bytes += size;
+      parts.push(fields);
+      tails.push(tail);
+    }
+    const body = new Uint8Array(bytes - 1);
+    let at = encoder.encodeInto(`{"events":[`, body).written;
+    for (let k = 0; k < parts.length; k++) {
+      if (k > 0) body[at++] = 0x2c; // ,
+      body.set(envelope, at);
+      at += envelope.length;
+      body.set(parts[k]!, at);
+      at += parts[k]!.length;
+      at += encoder.encodeInto(tails[k]!, body.subarray(at)).written;
+    }
+    encoder.encodeInto("]}", body.subarray(at));
+    return { end, count: parts.length, body };
   }
 
-  /** Moves the head to the first live event at or after `from`, compacts, and wakes finished flushes. */
+  /** The batch in flight is done: delivered or given up; its events are released at once. */
+  #finish(flight: { end: number; count: number }, outcome: "delivered" | "dropped"): void {
+    this.#flight = undefined;
+    this.#attempt = 0;
+    this.#live -= flight.count;
+    this.stats[outcome] += flight.count;
+    this.#advance(flight.end);
+  }
+
+  /** Moves the head to the first live event at or after `from`, frees what is behind it, and wakes finished flushes. */
   #advance(from: number): void {
-    const q = this.#q;
+    const store = this.#store;
     let head = from;
-    while (head < q.length && q[head] === null) head++;
+    while (head < store.end && !store.has(head)) head++;
     this.#head = head;
-    if (head > 4096 && head * 2 > q.length) {
-      this.#q = q.slice(head);
-      this.#base += head;
-      this.#dropFrom = Math.max(0, this.#dropFrom - head);
-      this.#flightEnd = Math.max(0, this.#flightEnd - head);
-      this.#head = 0;
-    }
+    store.discard(head);
     this.stats.pending = this.#live;
     if (this.#waiters.length === 0) return;
-    const settled = this.#settled();
     this.#waiters = this.#waiters.filter((w) => {
-      if (w.seq > settled) return true;
+      if (w.seq > head) return true;
       w.resolve();
       return false;
     });

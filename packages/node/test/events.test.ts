@@ -46,6 +46,31 @@ describe("buffered events", () => {
     expect((identify as unknown as { sent_at: string }).sent_at).toMatch(/Z$/);
   });
 
+  it("stamps sent_at with the time of the call, not of the send, and keeps text exactly", async () => {
+    const batches = batchRecorder();
+    const schematic = client();
+    const calledAt = Date.now();
+    schematic.track({ event: "query", traits: { city: "Zürich", note: "ok ✓ 🚀", quote: 'say "hi"\n' } });
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
+    const [event] = batches[0]!.events as unknown as { sent_at: string; body: { traits: unknown } }[];
+    expect(event!.sent_at).toBe(new Date(calledAt).toISOString());
+    expect(event!.body.traits).toEqual({ city: "Zürich", note: "ok ✓ 🚀", quote: 'say "hi"\n' });
+  });
+
+  it("keeps each batch body under 512 KiB (counted in UTF-8 bytes), splitting big events over batches", async () => {
+    const batches = batchRecorder();
+    const schematic = client();
+    // About 61 KB of UTF-8 per event, a third of that in characters: 8 fit in a batch, not 9.
+    const traits = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`t${i}`, "€".repeat(200)]));
+    for (let i = 0; i < 20; i++) schematic.track({ event: "e", quantity: i, traits });
+    await schematic.flush();
+    expect(batches.map((b) => b.events.length)).toEqual([8, 8, 4]);
+    expect(batches.flatMap((b) => b.events.map((e) => e.body.quantity))).toEqual(
+      Array.from({ length: 20 }, (_, i) => i),
+    );
+  });
+
   it("sends a full batch of maxBatchSize at once and the rest on the interval", async () => {
     const batches = batchRecorder();
     const schematic = client();

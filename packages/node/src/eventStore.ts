@@ -1,0 +1,126 @@
+/**
+ * Where waiting events live: their JSON as UTF-8 bytes in large chunks
+ * outside the JS heap, with each event's place and call time in typed arrays.
+ * A burst of 100,000 events is then a dozen megabytes of bytes and nothing for
+ * the garbage collector to copy or keep, where 100,000 strings would be
+ * promoted one by one and grow the young generation to its maximum.
+ *
+ * Events are numbered from 0 in push order; that number never changes.
+ */
+
+/** Bytes per chunk; an event larger than this gets a chunk of its own. */
+const CHUNK_BYTES = 256 * 1024;
+/** Typed index arrays start this long and double. */
+const INITIAL_CAPACITY = 1024;
+
+const encoder = new TextEncoder();
+
+export class EventStore {
+  /** Chunk number `#firstChunk + k` is `#chunks[k]`. */
+  #chunks: Uint8Array[] = [];
+  #firstChunk = 0;
+  /** Bytes used in the last chunk. */
+  #used = CHUNK_BYTES;
+  /** Event number `#base + k` is at index `k` of the arrays below. */
+  #base = 0;
+  /** Events below this number are discarded. */
+  #first = 0;
+  #end = 0;
+  #chunkOf = new Uint32Array(INITIAL_CAPACITY);
+  #offset = new Uint32Array(INITIAL_CAPACITY);
+  /** Byte length; 0 once the event is removed. */
+  #length = new Uint32Array(INITIAL_CAPACITY);
+  #time = new Float64Array(INITIAL_CAPACITY);
+
+  /** The number the next pushed event gets (= how many were ever pushed). */
+  get end(): number {
+    return this.#end;
+  }
+
+  /** Stores `json` (never empty) with its call time. */
+  push(json: string, time: number): void {
+    if (this.#end - this.#base === this.#length.length) this.#makeRoom();
+    let chunk = this.#chunks[this.#chunks.length - 1];
+    let written = 0;
+    if (chunk && CHUNK_BYTES - this.#used >= json.length) {
+      const r = encoder.encodeInto(json, chunk.subarray(this.#used));
+      written = r.read === json.length ? r.written : 0;
+    }
+    if (written === 0) {
+      // Did not fit (or no chunk yet): a new chunk; UTF-8 takes at most 3 bytes per UTF-16 unit.
+      chunk = new Uint8Array(Math.max(CHUNK_BYTES, json.length * 3));
+      this.#chunks.push(chunk);
+      this.#used = 0;
+      written = encoder.encodeInto(json, chunk).written;
+    }
+    const i = this.#end++ - this.#base;
+    this.#chunkOf[i] = this.#firstChunk + this.#chunks.length - 1;
+    this.#offset[i] = this.#used;
+    this.#length[i] = written;
+    this.#time[i] = time;
+    this.#used += written;
+  }
+
+  /** Whether event `n` is stored and not removed. */
+  has(n: number): boolean {
+    return n >= this.#first && n < this.#end && this.#length[n - this.#base] !== 0;
+  }
+
+  /** The UTF-8 JSON of stored event `n` (a view, valid until it is discarded). */
+  bytes(n: number): Uint8Array {
+    const i = n - this.#base;
+    const chunk = this.#chunks[this.#chunkOf[i]! - this.#firstChunk]!;
+    const offset = this.#offset[i]!;
+    return chunk.subarray(offset, offset + this.#length[i]!);
+  }
+
+  /** The call time (ms since epoch) of stored event `n`. */
+  time(n: number): number {
+    return this.#time[n - this.#base]!;
+  }
+
+  /** Removes event `n` (its bytes are freed with its chunk). */
+  remove(n: number): void {
+    this.#length[n - this.#base] = 0;
+  }
+
+  /** Forgets every event numbered below `n`, freeing the chunks only they used. */
+  discard(n: number): void {
+    if (n <= this.#first) return;
+    this.#first = Math.min(n, this.#end);
+    // The last chunk stays, to be filled further.
+    const keep =
+      this.#first === this.#end
+        ? this.#firstChunk + this.#chunks.length - 1
+        : this.#chunkOf[this.#first - this.#base]!;
+    if (keep > this.#firstChunk) {
+      this.#chunks.splice(0, keep - this.#firstChunk);
+      this.#firstChunk = keep;
+    }
+    if (this.#first === this.#end) this.#base = this.#end;
+  }
+
+  /** The arrays are full: move the kept events to the front if that frees half, else double them. */
+  #makeRoom(): void {
+    const gone = this.#first - this.#base;
+    const kept = this.#end - this.#first;
+    if (gone >= kept) {
+      for (const a of [this.#chunkOf, this.#offset, this.#length, this.#time]) {
+        a.copyWithin(0, gone, gone + kept);
+      }
+      this.#base = this.#first;
+      return;
+    }
+    const size = this.#length.length * 2;
+    const grow = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a.subarray(gone));
+      return b;
+    };
+    this.#chunkOf = grow(this.#chunkOf, (n) => new Uint32Array(n));
+    this.#offset = grow(this.#offset, (n) => new Uint32Array(n));
+    this.#length = grow(this.#length, (n) => new Uint32Array(n));
+    this.#time = grow(this.#time, (n) => new Float64Array(n));
+    this.#base = this.#first;
+  }
+}
