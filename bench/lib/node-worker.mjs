@@ -3,7 +3,9 @@
  * process (run by node.mjs):
  *
  *   node lib/node-worker.mjs upsert <ours|theirs> <url> <seconds> <concurrency> <warmupSeconds>
- *   node --expose-gc lib/node-worker.mjs track <ours|theirs> <url> <count> [maxQueueSize]
+ *   node --expose-gc lib/node-worker.mjs track <ours|theirs> <url> <count> [maxQueueSize|0] [fetch]
+ *
+ * `fetch` (ours only) sets the client's `fetch` option to Node's fetch instead of its node:http default.
  *
  * Prints one JSON line. Every loop is bounded by a count and by time.
  */
@@ -119,8 +121,11 @@ async function upsert() {
 
 async function track() {
   const [count, maxQueueSize] = rest.map(Number);
-  // Ours only: an explicit maxQueueSize (the default, 100,000, holds a burst of 100,000).
-  const client = await makeClient(maxQueueSize ? { maxQueueSize } : {});
+  // Ours only: an explicit maxQueueSize (the default, 100,000, holds a burst of 100,000), Node's fetch.
+  const client = await makeClient({
+    ...(maxQueueSize ? { maxQueueSize } : {}),
+    ...(rest[2] === "fetch" ? { fetch: globalThis.fetch } : {}),
+  });
   const rss = () => {
     globalThis.gc?.();
     return process.memoryUsage().rss / 2 ** 20;

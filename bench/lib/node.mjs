@@ -63,8 +63,10 @@ export async function nodeSection({
     if (track) {
       out.track = { count: trackCount, runs: trackRuns };
       // Ours with its defaults: maxQueueSize (100,000) holds the whole burst.
+      // oursFetch: ours with Node's fetch as its `fetch` option instead of node:http.
       const variants = [
         ["ours", "ours", []],
+        ["oursFetch", "ours", ["0", "fetch"]],
         ["theirs", "theirs", []],
       ];
       for (const [name, side, extra] of variants) {

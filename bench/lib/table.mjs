@@ -214,6 +214,18 @@ export function buildRows(results) {
         budget: BUDGETS.trackRssMB,
       }),
     );
+    const f = tr.oursFetch;
+    if (f) {
+      rows.push(
+        row(`node: ${n} track, RSS growth, ours through Node's fetch`, f.rssGrowthMB, t.rssGrowthMB, {
+          digits: 1,
+          unit: " MB",
+          note: f.error
+            ? `ours: ${short(f.error)}`
+            : "the `fetch` option set to Node's fetch (the default is node:http)",
+        }),
+      );
+    }
     rows.push(row(`node: ${n} track, per call`, o.usPerCall, t.usPerCall, { digits: 2, unit: " µs" }));
   }
   return rows;

@@ -14,7 +14,16 @@ import {
 import { DEFAULT_RETRY_POLICY, isRetryable, parseRetryAfter, type RetryPolicy, retryDelay } from "./retry";
 import { defaultTimers, sleep, type Timers } from "./timers";
 
-export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+/** The part of a `fetch` `Response` the client reads. */
+export interface ResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** `fetch`, or anything that sends a request the same way and answers a `ResponseLike`. */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<ResponseLike>;
 
 export interface HttpClientOptions {
   /** Base URL every path is appended to, e.g. `https://api.schematichq.com`. */

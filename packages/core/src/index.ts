@@ -16,7 +16,7 @@ export {
   SchematicValidationError,
 } from "./errors";
 export { isPlainObject, LIMITS, utf8Length } from "./fields";
-export type { FetchFunction, HttpClientOptions, RequestOptions, RetryOptions } from "./http";
+export type { FetchFunction, HttpClientOptions, RequestOptions, ResponseLike, RetryOptions } from "./http";
 export { HttpClient, requestWithRetries } from "./http";
 export { isPublishableKey, isSecretKey, maskKey } from "./keys";
 export type { Logger, LogLevel } from "./logger";

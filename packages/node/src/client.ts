@@ -42,6 +42,7 @@ import type { CheckFlagOptions, RequestCallOptions, SchematicClientOptions } fro
 import { EventBuffer, type EventBufferStats } from "./eventBuffer";
 import { FlagCache } from "./flagCache";
 import { backgroundTimers, foregroundTimers } from "./timers";
+import { defaultFetch } from "./transport";
 
 const CLIENT_VERSION = `@schematic-sdk/node@${VERSION}`;
 
@@ -89,7 +90,7 @@ export class SchematicClient {
       apiKey: o.apiKey,
       clientVersion: CLIENT_VERSION,
       headers: o.headers,
-      fetch: o.fetch,
+      fetch: o.fetch ?? defaultFetch,
       timers: backgroundTimers,
     };
     this.#api = new HttpClient({

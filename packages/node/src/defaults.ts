@@ -31,7 +31,12 @@ export interface SchematicClientOptions {
    * @default 2
    */
   maxRetries?: number;
-  /** The `fetch` to use; the global one by default. */
+  /**
+   * The `fetch` every request goes through. By default: on Node, `node:http(s)`
+   * with the global keep-alive agents (far less memory per request than Node's
+   * `fetch`), switching to `globalThis.fetch` if that is replaced after the SDK
+   * loads (a test mock); on other runtimes, `globalThis.fetch`.
+   */
   fetch?: FetchFunction;
   /** Extra headers on every request. */
   headers?: Record<string, string>;

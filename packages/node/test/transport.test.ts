@@ -1,0 +1,167 @@
+/**
+ * The default transport on Node: `node:http(s)` over real sockets on
+ * 127.0.0.1, and `globalThis.fetch` once a test replaces it.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  SchematicApiError,
+  SchematicClient,
+  type SchematicClientOptions,
+  SchematicNetworkError,
+  SchematicTimeoutError,
+} from "../src/index";
+import { silentLogger, wireCompany } from "./helpers";
+
+const http = process.getBuiltinModule("node:http");
+const https = process.getBuiltinModule("node:https");
+
+type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+let handler: Handler;
+let server: Server;
+let url: string;
+const seen: { method?: string; url?: string; headers: IncomingMessage["headers"]; body: string }[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+      handler(req, body, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterEach(() => {
+  seen.length = 0;
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const json = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { "Content-Type": "application/json", ...headers });
+  res.end(JSON.stringify(value));
+};
+
+const connect = (options: Partial<SchematicClientOptions> = {}) =>
+  new SchematicClient({
+    apiKey: "sch_dev_transport",
+    apiUrl: url,
+    eventUrl: url,
+    logger: silentLogger(),
+    ...options,
+  });
+
+describe("default transport on Node", () => {
+  it("sends through node:http, with the headers, length and UTF-8 body of the request", async () => {
+    const request = vi.spyOn(http, "request");
+    handler = (_req, _body, res) => json(res, 200, { data: wireCompany({ id: "zürich" }), params: {} });
+    const company = await connect({ headers: { "X-Extra": "1" } }).upsertCompany({
+      keys: { id: "zürich" },
+      name: "Café ✓",
+    });
+    expect(company.keys).toEqual({ id: "zürich" });
+    expect(request).toHaveBeenCalledTimes(1);
+    const [sent] = seen;
+    expect(sent).toMatchObject({ method: "POST", url: "/companies" });
+    expect(sent!.headers).toMatchObject({
+      "x-schematic-api-key": "sch_dev_transport",
+      "x-extra": "1",
+      "content-type": "application/json;charset=UTF-8",
+      "content-length": String(Buffer.byteLength(sent!.body)),
+    });
+    expect(JSON.parse(sent!.body)).toEqual({ keys: { id: "zürich" }, name: "Café ✓" });
+  });
+
+  it("reuses one connection for sequential requests", async () => {
+    const ports = new Set<number>();
+    handler = (req, _body, res) => {
+      ports.add(req.socket.remotePort!);
+      json(res, 200, { data: wireCompany({ id: "a" }), params: {} });
+    };
+    const schematic = connect();
+    for (let i = 0; i < 5; i++) await schematic.upsertCompany({ keys: { id: "a" } });
+    expect(ports.size).toBe(1);
+  });
+
+  it("delivers buffered events as one POST /batch of UTF-8 JSON", async () => {
+    handler = (_req, _body, res) => json(res, 200, {});
+    const schematic = connect();
+    schematic.track({ event: "query", traits: { city: "Zürich 🚀" } });
+    await schematic.close();
+    expect(seen.map((s) => s.url)).toEqual(["/batch"]);
+    const { events } = JSON.parse(seen[0]!.body);
+    expect(events[0]).toMatchObject({
+      type: "track",
+      body: { event: "query", traits: { city: "Zürich 🚀" } },
+    });
+  });
+
+  it("maps a non-2xx answer to SchematicApiError with status, message and Retry-After", async () => {
+    handler = (_req, _body, res) => json(res, 429, { error: "slow down" }, { "Retry-After": "60" });
+    const error = await connect({ maxRetries: 0 })
+      .upsertCompany({ keys: { id: "a" } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchematicApiError);
+    expect(error).toMatchObject({ status: 429, retryAfter: 60_000 });
+    expect((error as Error).message).toContain("slow down");
+  });
+
+  it("times out a slow answer with SchematicTimeoutError and aborts with the caller's reason", async () => {
+    handler = (_req, _body, res) => setTimeout(() => json(res, 200, {}), 2_000).unref();
+    const schematic = connect({ maxRetries: 0 });
+    await expect(schematic.upsertCompany({ keys: { id: "a" } }, { timeout: 50 })).rejects.toBeInstanceOf(
+      SchematicTimeoutError,
+    );
+    const controller = new AbortController();
+    const pending = schematic.upsertCompany({ keys: { id: "a" } }, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("user left")), 20);
+    await expect(pending).rejects.toThrow("user left");
+  });
+
+  it("a connection closed in the middle of an answer is a SchematicNetworkError", async () => {
+    handler = (_req, _body, res) => {
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Length": "1000" });
+      res.write('{"data":');
+      setTimeout(() => res.socket?.destroy(), 10);
+    };
+    await expect(connect({ maxRetries: 0 }).upsertCompany({ keys: { id: "a" } })).rejects.toBeInstanceOf(
+      SchematicNetworkError,
+    );
+  });
+
+  it("uses node:https for an https URL", async () => {
+    const request = vi.spyOn(https, "request");
+    // Plain HTTP on the other end: the TLS handshake fails, which is a network error.
+    handler = (_req, _body, res) => json(res, 200, {});
+    const secure = connect({ apiUrl: url.replace("http:", "https:"), maxRetries: 0 });
+    await expect(secure.upsertCompany({ keys: { id: "a" } })).rejects.toBeInstanceOf(SchematicNetworkError);
+    expect(request).toHaveBeenCalledTimes(1);
+  });
+
+  it("goes through globalThis.fetch once a test replaces it, and through the fetch option when given", async () => {
+    const request = vi.spyOn(http, "request");
+    const answer = () =>
+      Promise.resolve(Response.json({ data: wireCompany({ id: "a" }), params: {} }, { status: 200 }));
+    const stub = vi.fn(answer);
+    vi.stubGlobal("fetch", stub);
+    await connect().upsertCompany({ keys: { id: "a" } });
+    expect(stub).toHaveBeenCalledTimes(1);
+    vi.unstubAllGlobals();
+    const own = vi.fn(answer);
+    await connect({ fetch: own }).upsertCompany({ keys: { id: "a" } });
+    expect(own).toHaveBeenCalledTimes(1);
+    expect(request).not.toHaveBeenCalled();
+    expect(seen).toHaveLength(0);
+  });
+});
