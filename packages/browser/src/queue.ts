@@ -93,8 +93,11 @@ export class EventQueue {
       q.push(x);
       this.#c.log("queued", e.type, e.tracker_event_id, e.body);
       if (q.length > this.#c.maxQueueSize) {
-        const oldest = q.find((y) => !this.#inflight.has(y));
-        if (oldest) this.#drop(oldest, "overflow");
+        for (const y of q) {
+          if (this.#inflight.has(y)) continue;
+          this.#drop(y, "overflow");
+          break;
+        }
       }
       this.#changed();
       if (this.hidden) {

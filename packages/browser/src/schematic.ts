@@ -12,13 +12,13 @@ import {
   type IdentifyInput,
   isPlainObject,
   isSecretKey,
+  jsonEqual,
   SchematicConfigError,
   type TrackInput,
   toWireTrackBody,
   uuid,
   VERSION,
   validateContext,
-  validatedJson,
   validateFlagKey,
   validateIdentify,
   validateTrack,
@@ -34,10 +34,10 @@ import { readJson, Writer } from "./writer";
 
 type Resolved = SchematicOptions & Required<Pick<SchematicOptions, keyof typeof DEFAULTS>>;
 type Flags = Readonly<Record<string, boolean>>;
-/** What is stored across pages: the context, the last identify (canonical), the flags known for the context and the anonymous id. */
+/** What is stored across pages: the context, the last identify, the flags known for the context and the anonymous id. */
 interface Saved {
   c?: Context;
-  l?: string | undefined;
+  l?: IdentifyInput | undefined;
   f?: Record<string, boolean> | undefined;
   u?: string;
 }
@@ -45,16 +45,10 @@ interface Saved {
 const freeze = Object.freeze;
 const NO_FLAGS: Flags = freeze({});
 
-/**
- * A context's identity. Contexts only ever come from validation (or from
- * storage, written after it), whose key maps are in sorted order, so plain
- * JSON in a fixed field order is canonical.
- */
-const contextKey = (context: Context): string => JSON.stringify([context.company, context.user]);
-
 /** Freezes a context and its key maps: snapshots hand it out as is. */
 function freezeContext(context: Context): Readonly<Context> {
-  for (const keys of Object.values(context)) freeze(keys);
+  freeze(context.user);
+  freeze(context.company);
   return freeze(context);
 }
 
@@ -88,12 +82,14 @@ export class Schematic {
   readonly #asks = new Map<string, Promise<Flags | undefined>>();
   #snap: SchematicSnapshot | undefined;
   #ctx: Readonly<Context>;
-  #ctxKey: string;
+  /** The context's identity, made when first needed (see `#ctxKey`). */
+  #ctxId: string | undefined;
   #flags: Flags;
   #ready: boolean;
-  #last: string | undefined;
+  #last: IdentifyInput | undefined;
   #anon = "";
-  #prefix = "";
+  /** Storage key of what `Saved` holds (one string, so the writer's map never hashes a new one). */
+  #savedKey = "";
   #notifying = false;
   #closed = false;
   #q: EventQueue | undefined;
@@ -118,7 +114,6 @@ export class Schematic {
     this.#o = o;
     const boot = o.bootstrap;
     this.#ctx = freezeContext(boot?.context ? validateContext(boot.context) : {});
-    this.#ctxKey = contextKey(this.#ctx);
     this.#flags = freeze({ ...boot?.flags });
     this.#ready = !!boot?.flags;
     this.#server = this.#snap = this.#build();
@@ -130,18 +125,22 @@ export class Schematic {
    * unless an identical one was already queued or delivered.
    * @returns settles when the event is delivered, deduplicated or dropped; rejects only with `SchematicValidationError`.
    */
-  async identify(input: IdentifyInput): Promise<DeliveryResult> {
-    const v = validateIdentify(input);
-    const q = this.#init();
-    const context: Context = { user: v.keys };
-    if (v.company) context.company = v.company.keys;
-    this.#setContext(context);
-    const canonical = validatedJson(v);
-    if (canonical === this.#last) return { status: "deduplicated" };
-    this.#last = canonical;
-    this.#save();
-    // The validated copy is already the wire body (`toWireIdentifyBody` would copy it unchanged; a test pins that).
-    return q.enqueue(this.#event("identify", v));
+  identify(input: IdentifyInput): Promise<DeliveryResult> {
+    // Not `async`: its extra promise per call shows in a burst. A throw still becomes a rejection.
+    try {
+      const v = validateIdentify(input);
+      const q = this.#init();
+      const context: Context = { user: v.keys };
+      if (v.company) context.company = v.company.keys;
+      this.#setContext(context);
+      if (jsonEqual(v, this.#last)) return Promise.resolve({ status: "deduplicated" });
+      this.#last = v;
+      this.#save();
+      // The validated copy is already the wire body (`toWireIdentifyBody` would copy it unchanged; a test pins that).
+      return q.enqueue(this.#event("identify", v));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -165,7 +164,7 @@ export class Schematic {
     this.#init();
     const known = this.#flags[key];
     if (known !== undefined) return known;
-    const got = await (this.#asks.get(this.#ctxKey) ?? this.#ask(key));
+    const got = await (this.#asks.get(this.#ctxKey()) ?? this.#ask(key));
     return got?.[key] ?? options.fallback ?? false;
   }
 
@@ -254,18 +253,18 @@ export class Schematic {
     const clientVersion = `@schematic-sdk/browser@${VERSION}`;
     const log = o.debug ? (...args: unknown[]) => console.debug("[schematic]", ...args) : this.#log;
     this.#writer = writer;
-    this.#prefix = prefix;
+    this.#savedKey = `${prefix}s`;
     this.#log = log;
     const client = (baseUrl: string, apiKey?: string) =>
       new HttpClient({ baseUrl, apiKey, clientVersion, fetch: o.fetch, timers });
     this.#api = client(o.apiUrl, this.#key);
 
-    const saved = (readJson(storage, `${prefix}s`) ?? {}) as Saved;
+    const saved = (readJson(storage, this.#savedKey) ?? {}) as Saved;
     this.#last = saved.l;
     // Stored by this client after validation, so taken as it is.
     if (!o.bootstrap?.context && isPlainObject(saved.c)) {
       this.#ctx = freezeContext(saved.c);
-      this.#ctxKey = contextKey(this.#ctx);
+      this.#ctxId = undefined;
       this.#snap = undefined;
       if (!o.bootstrap?.flags && isPlainObject(saved.f)) {
         this.#flags = freeze(saved.f);
@@ -334,19 +333,29 @@ export class Schematic {
   }
 
   #setContext(context: Context): void {
-    const key = contextKey(context);
-    if (key === this.#ctxKey) return;
+    // Contexts come from validation or storage only: no undefined members, so equal content is equal JSON.
+    if (jsonEqual(context, this.#ctx)) return;
     this.#ctx = freezeContext(context);
-    this.#ctxKey = key;
+    this.#ctxId = undefined;
     this.#flags = NO_FLAGS;
     if (context.user || context.company) this.#q!.fill(this.#ctx);
     this.#save();
     this.#changed();
   }
 
+  /**
+   * The context's identity, for flag requests and answers. Contexts only come
+   * from validation (or from storage, written after it), whose key maps are
+   * in sorted order, so plain JSON in a fixed field order is canonical.
+   */
+  #ctxKey(): string {
+    this.#ctxId ??= JSON.stringify([this.#ctx.company, this.#ctx.user]);
+    return this.#ctxId;
+  }
+
   /** Asks the API for one flag (or all), joining an identical request in flight. Never rejects. */
   #ask(flag?: string): Promise<Flags | undefined> {
-    const ctxKey = this.#ctxKey;
+    const ctxKey = this.#ctxKey();
     const id = flag === undefined ? ctxKey : `${ctxKey}\n${flag}`;
     let answer = this.#asks.get(id);
     if (answer) return answer;
@@ -359,7 +368,7 @@ export class Schematic {
         const got: Record<string, boolean> = {};
         if (flag !== undefined) got[flag] = data.value === true;
         else for (const f of data.flags) got[f.flag] = f.value === true;
-        this.#merge(this.#ctxKey === ctxKey ? got : {});
+        this.#merge(this.#ctxKey() === ctxKey ? got : {});
         if (flag !== undefined && this.#o.trackFlagChecks) {
           void this.#q!.enqueue(this.#event("flag_check", { flag, value: got[flag]!, ...context }));
         }
@@ -391,7 +400,7 @@ export class Schematic {
   }
 
   #save(): void {
-    this.#writer!.mark(`${this.#prefix}s`, this.#saved);
+    this.#writer!.mark(this.#savedKey, this.#saved);
   }
 
   readonly #saved = (): Saved => ({

@@ -22,3 +22,21 @@ export function canonicalJson(value: unknown): string {
   }
   return `${out}}`;
 }
+
+/**
+ * Whether two JSON-like values (plain objects, arrays, strings, numbers,
+ * booleans, null) have the same content, whatever their object key order.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || !a || !b || Array.isArray(a) !== Array.isArray(b))
+    return false;
+  // for…in rather than Object.keys: this runs on every identify, and it allocates nothing.
+  let n = 0;
+  for (const key in a) {
+    if (!Object.hasOwn(b, key) || !jsonEqual((a as never)[key], (b as never)[key])) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}

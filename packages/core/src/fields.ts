@@ -107,19 +107,14 @@ export function checkKeys(value: unknown, path: string, issues: Issues): Keys | 
   for (const name of names) {
     if (!checkName(name, path, issues, "key")) continue;
     const v = (value as Record<string, unknown>)[name];
-    const at = join(path, name);
-    if (typeof v !== "string") {
-      const hint = typeof v === "number" || typeof v === "bigint" ? ` — pass String(${String(v)})` : "";
-      issues.push({ path: at, message: `must be a string; got ${describe(v)}${hint}` });
-    } else if (v.length === 0) {
-      issues.push({ path: at, message: "must not be empty" });
-    } else if (v.length > LIMITS.maxStringLength) {
+    if (typeof v === "number" || typeof v === "bigint") {
       issues.push({
-        path: at,
-        message: `must be at most ${LIMITS.maxStringLength} characters; got ${v.length}`,
+        path: join(path, name),
+        message: `must be a string; got ${describe(v)} — pass String(${String(v)})`,
       });
     } else {
-      out[name] = v;
+      const checked = checkString(v, join(path, name), issues, true);
+      if (checked !== undefined) out[name] = checked;
     }
   }
   return issues.length === before ? out : undefined;
@@ -138,12 +133,14 @@ export function checkTraits(value: unknown, path: string, issues: Issues): Trait
   for (const name of names) {
     if (!checkName(name, path, issues, "trait")) continue;
     const v = (value as Record<string, unknown>)[name];
-    const at = join(path, name);
     if (v === undefined) continue;
-    if (typeof v === "string" || typeof v === "boolean" || v === null) out[name] = v;
-    else if (typeof v === "number") {
-      if (Number.isFinite(v)) out[name] = v;
-      else issues.push({ path: at, message: `must be a finite number; got ${String(v)}` });
+    if (typeof v === "string" || typeof v === "boolean" || v === null || Number.isFinite(v)) {
+      out[name] = v as string;
+      continue;
+    }
+    const at = join(path, name);
+    if (typeof v === "number") {
+      issues.push({ path: at, message: `must be a finite number; got ${String(v)}` });
     } else if (v instanceof Date) {
       if (Number.isNaN(v.getTime())) issues.push({ path: at, message: "is an invalid Date" });
       else out[name] = v.toISOString();
@@ -201,5 +198,3 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 export function utf8Length(text: string): number {
   return encoder.encode(text).length;
 }
-
-/** The last value validated and its JSON, serialised anyway to check its size. */

@@ -1,4 +1,4 @@
-export { canonicalJson } from "./canonical";
+export { canonicalJson, jsonEqual } from "./canonical";
 export { createEvent, identifyEvent, uuid } from "./envelope";
 export type { ValidationIssue } from "./errors";
 export {

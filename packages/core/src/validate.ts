@@ -170,31 +170,35 @@ export function validateFlagKey(key: unknown): string {
   return finish(issues, checkString(key, "flag", issues, true) as string);
 }
 
-let lastValue: unknown;
-let lastJson = "";
-
 /**
  * The JSON of a validated value. Its maps are in sorted key order, so equal
- * content gives an equal string (a dedupe or cache key); right after
- * validation it costs nothing, since validation serialised it already.
+ * content gives an equal string (a dedupe or cache key).
  */
 export function validatedJson(value: unknown): string {
-  return value === lastValue && value !== undefined ? lastJson : JSON.stringify(value);
+  return JSON.stringify(value);
+}
+
+/**
+ * At least the UTF-8 size of `value`'s JSON: a character is at most 6 bytes
+ * there (`\u001f`), a number or literal at most 24. Walking is cheaper than
+ * serialising, and almost every input is far under the limit.
+ */
+function sizeBound(value: unknown): number {
+  if (typeof value === "string") return value.length * 6 + 2;
+  if (typeof value !== "object" || value === null) return 24;
+  let n = 2;
+  for (const key in value) n += key.length * 6 + 4 + sizeBound((value as Record<string, unknown>)[key]);
+  return n;
 }
 
 function checkSize<T>(value: T, issues: Issues): T {
-  if (issues.length > 0) return value;
-  const json = JSON.stringify(value);
-  // A UTF-16 unit is at most 3 UTF-8 bytes: short bodies need no encoding.
-  const size = json.length * 3 <= LIMITS.maxBodyBytes ? json.length : utf8Length(json);
+  if (issues.length > 0 || sizeBound(value) <= LIMITS.maxBodyBytes) return value;
+  const size = utf8Length(JSON.stringify(value));
   if (size > LIMITS.maxBodyBytes) {
     issues.push({
       path: "",
       message: `is ${size} bytes serialised; the limit is ${LIMITS.maxBodyBytes} bytes — send fewer or shorter traits`,
     });
-  } else {
-    lastValue = value;
-    lastJson = json;
   }
   return value;
 }

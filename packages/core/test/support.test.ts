@@ -6,6 +6,7 @@ import {
   isSchematicError,
   isSchematicValidationError,
   isSecretKey,
+  jsonEqual,
   maskKey,
   memoryStorage,
   SchematicApiError,
@@ -114,6 +115,19 @@ describe("canonicalJson", () => {
       canonicalJson({ a: { d: [1, { x: 1, y: 2 }] }, b: 1 }),
     );
     expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
+  });
+});
+
+describe("jsonEqual", () => {
+  it("compares content, not identity or key order", () => {
+    expect(jsonEqual({ a: 1, b: { c: [1, "x", null] } }, { b: { c: [1, "x", null] }, a: 1 })).toBe(true);
+    expect(jsonEqual({ keys: { id: "u_1" } }, { keys: { id: "u_2" } })).toBe(false);
+    expect(jsonEqual({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(jsonEqual({ a: 1, b: 2 }, { a: 1 })).toBe(false);
+    expect(jsonEqual([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    expect(jsonEqual({ a: "1" }, { a: 1 })).toBe(false);
+    expect(jsonEqual(undefined, { a: 1 })).toBe(false);
+    expect(jsonEqual(null, null)).toBe(true);
   });
 });
 

@@ -116,12 +116,27 @@ describe("validateIdentify refuses bad input with a path and an instruction", ()
       /got an object/,
     ],
     ["a body over 64 KiB", { keys: user, traits: { blob: "é".repeat(40_000) } }, "", /limit is 65536 bytes/],
+    [
+      "a body over 64 KiB once control characters are escaped",
+      { keys: user, traits: { blob: "\u0001".repeat(11_000) } },
+      "",
+      /is 660\d\d bytes serialised/,
+    ],
   ];
   it.each(cases)("%s", (_label, input, path, message) => {
     const issues = issuesOf(() => validateIdentify(input));
     const issue = issues.find((i) => i.path === path);
     expect(issue, JSON.stringify(issues)).toBeDefined();
     expect(issue!.message).toMatch(message);
+  });
+
+  it("accepts a body just under 64 KiB, counted exactly in UTF-8 bytes of its JSON", () => {
+    // 21,800 × 3 bytes = 65,400: under the limit, though a character-based guess (× 6) is far over.
+    const v = validateIdentify({ keys: user, traits: { blob: "€".repeat(21_800) } });
+    expect(v.traits?.blob).toHaveLength(21_800);
+    expect(() => validateIdentify({ keys: user, traits: { blob: "€".repeat(21_900) } })).toThrow(
+      /limit is 65536/,
+    );
   });
 
   it("reports every issue at once and lists them in the message", () => {
