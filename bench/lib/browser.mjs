@@ -47,12 +47,9 @@ export async function callsSection({
       maxWritesPerTick: Math.max(
         ...s.map((x) => Math.max(x.identify.maxWritesPerTick, x.track.maxWritesPerTick)),
       ),
-      maxWritesPerTimerTask:
-        side === "ours"
-          ? Math.max(
-              ...s.map((x) => Math.max(x.identify.maxWritesPerTimerTask, x.track.maxWritesPerTimerTask)),
-            )
-          : undefined,
+      maxWritesPerTask: Math.max(
+        ...s.map((x) => Math.max(x.identify.maxWritesPerTask, x.track.maxWritesPerTask)),
+      ),
       busiestTick: s[0].identify.busiestTick,
       heapGrowthMB: pick((x) => x.heapGrowthMB),
       queue: s[s.length - 1].queue,

@@ -208,8 +208,10 @@ export class EventQueue {
     const max = c.batch ? (keepalive ? 1e9 : BATCH_SIZE) : 1;
     const now = Date.now();
     const out: Entry[] = [];
+    const old: Entry[] = [];
     let bytes = 0;
-    for (const x of [...this.#q]) {
+    // No copy of the queue: dropping changes it, so expired events are dropped after the walk.
+    for (const x of this.#q) {
       if (x.w || out.length >= max) break;
       if (this.#inflight.has(x)) {
         // A request the page is about to cancel goes again with keepalive (the
@@ -217,7 +219,7 @@ export class EventQueue {
         if (!keepalive || this.#kept.has(x)) break;
       }
       if (now - Date.parse(x.e.sent_at) > c.maxEventAge) {
-        this.#drop(x, "expired");
+        old.push(x);
         continue;
       }
       // Characters, not bytes: a body of mostly non-ASCII text may still be refused, and then simply stays queued.
@@ -225,6 +227,7 @@ export class EventQueue {
       if (bytes > KEEPALIVE_BYTES) break;
       out.push(x);
     }
+    for (const x of old) this.#drop(x, "expired");
     return out;
   }
 

@@ -126,6 +126,31 @@ describe("retries", () => {
   });
 });
 
+describe("expiry while offline", () => {
+  it("drops every expired event at the head and sends the fresh one behind them", async () => {
+    const received = captureEvents();
+    const lifecycle = fakeLifecycle();
+    lifecycle.isOnline = false;
+    const drops: string[] = [];
+    const schematic = createClient({
+      maxEventAge: 5_000,
+      lifecycle,
+      onDrop: (d) => drops.push((d.event.body as { event: string }).event),
+    });
+    const old = ["a", "b", "c"].map((event) => schematic.track({ event }));
+    await settle(6_000);
+    const fresh = schematic.track({ event: "d" });
+    lifecycle.isOnline = true;
+    lifecycle.emit("online");
+    await settle(500);
+    expect(drops).toEqual(["a", "b", "c"]);
+    for (const result of old) await expect(result).resolves.toMatchObject({ reason: "expired" });
+    await expect(fresh).resolves.toEqual({ status: "delivered" });
+    expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["d"]);
+    schematic.close();
+  });
+});
+
 describe("bounds and network state", () => {
   it("drops the oldest events beyond maxQueueSize, reports and counts each", async () => {
     const received = captureEvents();
