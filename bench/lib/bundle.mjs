@@ -77,6 +77,9 @@ async function measure(contents) {
     target: "es2022",
     external: ["react", "react-dom", "react/*", "react-dom/*"],
     define: { "process.env.NODE_ENV": '"production"' },
+    // As an app installing from npm: the repository's tsconfig `paths` (which
+    // map each package to its sources) must not apply to the built packages.
+    tsconfigRaw: "{}",
     logLevel: "silent",
   });
   const code = result.outputFiles[0].contents;

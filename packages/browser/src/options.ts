@@ -97,6 +97,12 @@ export interface SchematicOptions {
    */
   transport?: "event" | "batch";
   /**
+   * Milliseconds a flag answer is used by `checkFlag` before it asks the API
+   * again (`getFlag` and the snapshot keep showing the last answer meanwhile).
+   * @default 60000
+   */
+  flagCacheTtl?: number;
+  /**
    * Queue a `flag_check` event for each flag the API answers.
    * @default false
    */
@@ -118,6 +124,7 @@ export const DEFAULTS = Object.freeze({
   maxQueueSize: 1000,
   maxAttempts: 10,
   maxEventAge: 86_400_000,
+  flagCacheTtl: 60_000,
 } satisfies SchematicOptions);
 
 /** Queue figures, as the snapshot holds them. */

@@ -85,6 +85,8 @@ export class Schematic {
   /** The context's identity, made when first needed (see `#ctxKey`). */
   #ctxId: string | undefined;
   #flags: Flags;
+  /** When each known flag was answered or bootstrapped (ms); a restored value has none, so `checkFlag` asks again. */
+  #fresh: Record<string, number> = {};
   #ready: boolean;
   #last: IdentifyInput | undefined;
   #anon = "";
@@ -115,6 +117,7 @@ export class Schematic {
     const boot = o.bootstrap;
     this.#ctx = freezeContext(boot?.context ? validateContext(boot.context) : {});
     this.#flags = freeze({ ...boot?.flags });
+    for (const key in this.#flags) this.#fresh[key] = Date.now();
     this.#ready = !!boot?.flags;
     this.#server = this.#snap = this.#build();
   }
@@ -156,16 +159,17 @@ export class Schematic {
   }
 
   /**
-   * A flag's value for the current context: from the cache when known, else
-   * from the API (joining an identical request in flight). Any failure gives `fallback`.
+   * A flag's value for the current context: from the cache when answered
+   * within `flagCacheTtl`, else from the API (joining an identical request in
+   * flight). If that fails: the value last known for this context, else `fallback`.
    */
   async checkFlag(key: string, options: { fallback?: boolean } = {}): Promise<boolean> {
     validateFlagKey(key);
     this.#init();
-    const known = this.#flags[key];
-    if (known !== undefined) return known;
+    // Never answered: `now - undefined` is NaN, never under the TTL.
+    if (Date.now() - this.#fresh[key]! < this.#o.flagCacheTtl) return this.#flags[key]!;
     const got = await (this.#asks.get(this.#ctxKey()) ?? this.#ask(key));
-    return got?.[key] ?? options.fallback ?? false;
+    return got?.[key] ?? this.#flags[key] ?? options.fallback ?? false;
   }
 
   /** Every flag's value for the current context, from the API; on failure, the values known. */
@@ -338,6 +342,7 @@ export class Schematic {
     this.#ctx = freezeContext(context);
     this.#ctxId = undefined;
     this.#flags = NO_FLAGS;
+    this.#fresh = {};
     if (context.user || context.company) this.#q!.fill(this.#ctx);
     this.#save();
     this.#changed();
@@ -368,7 +373,9 @@ export class Schematic {
         const got: Record<string, boolean> = {};
         if (flag !== undefined) got[flag] = data.value === true;
         else for (const f of data.flags) got[f.flag] = f.value === true;
-        this.#merge(this.#ctxKey() === ctxKey ? got : {});
+        const current = this.#ctxKey() === ctxKey;
+        if (current) for (const f in got) this.#fresh[f] = Date.now();
+        this.#merge(current ? got : {});
         if (flag !== undefined && this.#o.trackFlagChecks) {
           void this.#q!.enqueue(this.#event("flag_check", { flag, value: got[flag]!, ...context }));
         }

@@ -50,6 +50,54 @@ describe("checkFlag", () => {
     schematic.close();
   });
 
+  it("asks again once an answer is older than flagCacheTtl; getFlag keeps the last answer meanwhile", async () => {
+    const values: Record<string, boolean> = { f: false };
+    const asked = flagApi(values);
+    const schematic = createClient({ flagCacheTtl: 10_000 });
+    const seen: unknown[] = [];
+    schematic.subscribe(() => seen.push(schematic.getSnapshot().flags));
+    await expect(schematic.checkFlag("f")).resolves.toBe(false);
+    await settle(9_999);
+    await expect(schematic.checkFlag("f")).resolves.toBe(false);
+    expect(asked).toHaveLength(1);
+    values.f = true;
+    await settle(1);
+    const refreshed = schematic.checkFlag("f");
+    expect(schematic.getFlag("f")).toBe(false);
+    await expect(refreshed).resolves.toBe(true);
+    expect(asked).toHaveLength(2);
+    expect(schematic.getFlag("f")).toBe(true);
+    await settle(0);
+    expect(seen.at(-1)).toEqual({ f: true });
+    schematic.close();
+  });
+
+  it("when asking again fails, answers the value last known for the context, not the fallback", async () => {
+    flagApi({ f: true });
+    const schematic = createClient({ flagCacheTtl: 1_000 });
+    await expect(schematic.checkFlag("f", { fallback: false })).resolves.toBe(true);
+    await settle(1_000);
+    const asked = flagApi({}, { status: 503 });
+    await expect(schematic.checkFlag("f", { fallback: false })).resolves.toBe(true);
+    expect(asked).toHaveLength(1);
+    await expect(schematic.checkFlag("other", { fallback: true })).resolves.toBe(true);
+    schematic.close();
+  });
+
+  it("a value restored from storage is shown at once and asked again on checkFlag", async () => {
+    flagApi({ f: true });
+    const storage = memoryStorage();
+    const first = createClient({ storage });
+    await first.checkFlag("f");
+    first.close();
+    const asked = flagApi({ f: false });
+    const second = createClient({ storage });
+    expect(second.getFlag("f")).toBe(true);
+    await expect(second.checkFlag("f")).resolves.toBe(false);
+    expect(asked).toHaveLength(1);
+    second.close();
+  });
+
   it("joins an identical request in flight, and a bulk check in flight", async () => {
     const asked = flagApi({ a: true, b: false }, { delay: 50 });
     const schematic = createClient();

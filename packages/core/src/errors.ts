@@ -51,9 +51,9 @@ export class SchematicApiError extends SchematicError {
   readonly method: string;
   /** The request URL. API keys never travel in URLs, so it is safe to log. */
   readonly url: string;
-  readonly requestId?: string;
+  readonly requestId?: string | undefined;
   /** Milliseconds the server asked to wait (`Retry-After`), when it said. */
-  readonly retryAfter?: number;
+  readonly retryAfter?: number | undefined;
   constructor(params: {
     status: number;
     body: unknown;
@@ -70,8 +70,8 @@ export class SchematicApiError extends SchematicError {
     this.body = params.body;
     this.method = params.method;
     this.url = params.url;
-    if (params.requestId !== undefined) this.requestId = params.requestId;
-    if (params.retryAfter !== undefined) this.retryAfter = params.retryAfter;
+    this.requestId = params.requestId;
+    this.retryAfter = params.retryAfter;
   }
 }
 

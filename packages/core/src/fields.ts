@@ -7,12 +7,18 @@
 import type { ValidationIssue } from "./errors";
 import type { Keys, Traits } from "./types";
 
+const MAX_KEYS = 20;
+const MAX_TRAITS = 100;
+const MAX_STRING = 255;
+/** Serialised size of one event or request body, in bytes. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
 export const LIMITS = Object.freeze({
-  maxKeys: 20,
-  maxTraits: 100,
-  maxStringLength: 255,
+  maxKeys: MAX_KEYS,
+  maxTraits: MAX_TRAITS,
+  maxStringLength: MAX_STRING,
   /** Serialised size of one event or request body, in bytes. */
-  maxBodyBytes: 64 * 1024,
+  maxBodyBytes: MAX_BODY_BYTES,
 });
 
 const FORBIDDEN_NAMES = new Set(["__proto__", "constructor", "prototype"]);
@@ -30,9 +36,8 @@ export function describe(value: unknown): string {
       return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
     case "number":
     case "boolean":
-      return `${typeof value} ${String(value)}`;
     case "bigint":
-      return `bigint ${String(value)}n`;
+      return `${typeof value} ${value}`;
     case "object": {
       const ctor = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor
         ?.name;
@@ -59,10 +64,10 @@ function checkName(name: string, path: string, issues: Issues, what: string): bo
     issues.push({ path, message: `${what} names must not be empty` });
     return false;
   }
-  if (name.length > LIMITS.maxStringLength) {
+  if (name.length > MAX_STRING) {
     issues.push({
       path: join(path, name.slice(0, 20)),
-      message: `${what} names must be at most ${LIMITS.maxStringLength} characters; got ${name.length}`,
+      message: `${what} names must be at most ${MAX_STRING} characters; got ${name.length}`,
     });
     return false;
   }
@@ -98,24 +103,16 @@ export function checkKeys(value: unknown, path: string, issues: Issues): Keys | 
     issues.push({ path, message: 'must have at least one key, e.g. { id: "…" }' });
     return undefined;
   }
-  if (names.length > LIMITS.maxKeys) {
-    issues.push({ path, message: `must have at most ${LIMITS.maxKeys} keys; got ${names.length}` });
+  if (names.length > MAX_KEYS) {
+    issues.push({ path, message: `must have at most ${MAX_KEYS} keys; got ${names.length}` });
     return undefined;
   }
   const out: Keys = {};
   const before = issues.length;
   for (const name of names) {
     if (!checkName(name, path, issues, "key")) continue;
-    const v = (value as Record<string, unknown>)[name];
-    if (typeof v === "number" || typeof v === "bigint") {
-      issues.push({
-        path: join(path, name),
-        message: `must be a string; got ${describe(v)} — pass String(${String(v)})`,
-      });
-    } else {
-      const checked = checkString(v, join(path, name), issues, true);
-      if (checked !== undefined) out[name] = checked;
-    }
+    const checked = checkString((value as Record<string, unknown>)[name], join(path, name), issues, true);
+    if (checked !== undefined) out[name] = checked;
   }
   return issues.length === before ? out : undefined;
 }
@@ -125,8 +122,8 @@ export function checkTraits(value: unknown, path: string, issues: Issues): Trait
   if (value === undefined) return undefined;
   if (!checkObject(value, path, issues, '{ plan: "pro" }')) return undefined;
   const names = sortedKeys(value);
-  if (names.length > LIMITS.maxTraits) {
-    issues.push({ path, message: `must have at most ${LIMITS.maxTraits} traits; got ${names.length}` });
+  if (names.length > MAX_TRAITS) {
+    issues.push({ path, message: `must have at most ${MAX_TRAITS} traits; got ${names.length}` });
     return undefined;
   }
   const out: Traits = {};
@@ -140,12 +137,12 @@ export function checkTraits(value: unknown, path: string, issues: Issues): Trait
     }
     const at = join(path, name);
     if (typeof v === "number") {
-      issues.push({ path: at, message: `must be a finite number; got ${String(v)}` });
+      issues.push({ path: at, message: `must be a finite number; got ${v}` });
     } else if (v instanceof Date) {
       if (Number.isNaN(v.getTime())) issues.push({ path: at, message: "is an invalid Date" });
       else out[name] = v.toISOString();
     } else {
-      const hint = typeof v === "bigint" ? ` — pass Number(${String(v)}n) or String(${String(v)}n)` : "";
+      const hint = typeof v === "bigint" ? ` — pass Number(${v}n) or String(${v}n)` : "";
       issues.push({
         path: at,
         message: `must be a string, finite number, boolean or null; got ${describe(v)}${hint}`,
@@ -163,16 +160,17 @@ export function checkString(
 ): string | undefined {
   if (value === undefined && !required) return undefined;
   if (typeof value !== "string") {
+    const hint = typeof value === "number" || typeof value === "bigint" ? ` — pass String(${value})` : "";
     issues.push({
       path,
-      message: value === undefined ? "is required" : `must be a string; got ${describe(value)}`,
+      message: value === undefined ? "is required" : `must be a string; got ${describe(value)}${hint}`,
     });
   } else if (required && value.length === 0) {
     issues.push({ path, message: "must not be empty" });
-  } else if (value.length > LIMITS.maxStringLength) {
+  } else if (value.length > MAX_STRING) {
     issues.push({
       path,
-      message: `must be at most ${LIMITS.maxStringLength} characters; got ${value.length}`,
+      message: `must be at most ${MAX_STRING} characters; got ${value.length}`,
     });
   } else return value;
   return undefined;

@@ -16,7 +16,7 @@ import {
   describe,
   type Issues,
   join,
-  LIMITS,
+  MAX_BODY_BYTES,
   utf8Length,
 } from "./fields";
 import type {
@@ -192,12 +192,12 @@ function sizeBound(value: unknown): number {
 }
 
 function checkSize<T>(value: T, issues: Issues): T {
-  if (issues.length > 0 || sizeBound(value) <= LIMITS.maxBodyBytes) return value;
+  if (issues.length > 0 || sizeBound(value) <= MAX_BODY_BYTES) return value;
   const size = utf8Length(JSON.stringify(value));
-  if (size > LIMITS.maxBodyBytes) {
+  if (size > MAX_BODY_BYTES) {
     issues.push({
       path: "",
-      message: `is ${size} bytes serialised; the limit is ${LIMITS.maxBodyBytes} bytes — send fewer or shorter traits`,
+      message: `is ${size} bytes serialised; the limit is ${MAX_BODY_BYTES} bytes — send fewer or shorter traits`,
     });
   }
   return value;

@@ -72,7 +72,12 @@ describe("validateIdentify refuses bad input with a path and an instruction", ()
     ["an array trait", { keys: user, traits: { tags: ["a"] } }, "traits.tags", /got an array/],
     ["a function trait", { keys: user, traits: { fn: () => 1 } }, "traits.fn", /got a function/],
     ["a symbol trait", { keys: user, traits: { s: Symbol("x") } }, "traits.s", /got a symbol/],
-    ["a bigint trait", { keys: user, traits: { big: 10n } }, "traits.big", /got bigint 10n/],
+    [
+      "a bigint trait",
+      { keys: user, traits: { big: 10n } },
+      "traits.big",
+      /got bigint 10 — pass Number\(10n\)/,
+    ],
     ["a NaN trait", { keys: user, traits: { n: Number.NaN } }, "traits.n", /finite number; got NaN/],
     ["an Infinity trait", { keys: user, traits: { n: Infinity } }, "traits.n", /finite number; got Infinity/],
     ["a class instance trait", { keys: user, traits: { plan: new Plan() } }, "traits.plan", /got a Plan/],
