@@ -216,10 +216,17 @@ export class EventBuffer {
     // `{"events":[` + `]}`, then per event its parts, its tail (ASCII) and a comma.
     let bytes = 13;
     let end = this.#head;
+    // Events of a burst share their millisecond: format each one once.
+    let ms = Number.NaN;
+    let sentAt = "";
     for (; end < store.end && parts.length < this.#batchSize; end++) {
       if (!store.has(end)) continue;
       const fields = store.bytes(end);
-      const tail = `,"sent_at":"${new Date(store.time(end)).toISOString()}","tracker_event_id":"${uuid()}"}`;
+      if (store.time(end) !== ms) {
+        ms = store.time(end);
+        sentAt = new Date(ms).toISOString();
+      }
+      const tail = `,"sent_at":"${sentAt}","tracker_event_id":"${uuid()}"}`;
       const size = envelope.length + fields.length + tail.length + 1;
       if (parts.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
       bytes += size;
