@@ -5,16 +5,12 @@
  */
 import type { Keys, WireCompany, WireFlagCheck, WireFlagsCheck, WireUser } from "@schematic-sdk/core";
 import { EntityTable } from "./entities";
+import { EventLog } from "./eventLog";
 import { evaluateFlag, type FlagSubject, type FlagsConfig, parseFlagsConfig } from "./flags";
 import { HttpError } from "./httpError";
 import { newId } from "./ids";
-import {
-  type EntityRecord,
-  type MembershipRecord,
-  type StoredEvent,
-  toWireCompany,
-  toWireUser,
-} from "./records";
+import { Memberships } from "./memberships";
+import { type EntityRecord, type StoredEvent, toWireCompany, toWireUser } from "./records";
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from "./requestLog";
 import { parseSnapshot, type StoreSnapshot, toSnapshotEntity } from "./snapshot";
 import {
@@ -72,26 +68,19 @@ export interface StoreOptions {
 export class EmulatorStore {
   readonly environmentId: string;
   readonly #now: () => number;
-  readonly #maxEvents: number;
   readonly #companies = new EntityTable("comp");
   readonly #users = new EntityTable("user");
-  /** user id → company id → membership */
-  readonly #memberships = new Map<string, Map<string, MembershipRecord>>();
-  /** company id → user ids */
-  readonly #companyUsers = new Map<string, Set<string>>();
-  #events: StoredEvent[] = [];
-  readonly #seen = new Set<string>();
+  readonly #memberships = new Memberships();
+  readonly #events: EventLog;
   #flags: FlagsConfig = { flags: {} };
   /** The API request log and counts; the request handler writes it. */
   readonly requestLog: RequestLog;
-  #eventsReceived = 0;
-  #duplicates = 0;
   readonly #listeners = new Set<() => void>();
 
   constructor(options: StoreOptions = {}) {
     this.environmentId = options.environmentId ?? "env_emulator";
     this.#now = options.now ?? Date.now;
-    this.#maxEvents = options.maxEvents ?? 100_000;
+    this.#events = new EventLog(options.maxEvents ?? 100_000);
     this.requestLog = new RequestLog(options.requestLogLimit ?? 10_000, this.#now);
   }
 
@@ -109,8 +98,7 @@ export class EmulatorStore {
 
   /** Stored events, oldest first (copies). */
   events(filter: { type?: StoredEvent["type"] } = {}): StoredEvent[] {
-    const events = filter.type ? this.#events.filter((e) => e.type === filter.type) : this.#events;
-    return events.map((e) => ({ ...e }));
+    return this.#events.list(filter.type);
   }
 
   /** The company holding any of these keys. */
@@ -132,9 +120,9 @@ export class EmulatorStore {
       statuses,
       companies: this.#companies.size,
       users: this.#users.size,
-      events: this.#events.length,
-      eventsReceived: this.#eventsReceived,
-      duplicates: this.#duplicates,
+      events: this.#events.size,
+      eventsReceived: this.#events.received,
+      duplicates: this.#events.duplicates,
       faults: { failed, rateLimited },
     };
   }
@@ -188,7 +176,7 @@ export class EmulatorStore {
       (keys) => this.#companies.find(keys) ?? this.#companies.upsert({ keys }, now).record,
     );
     const { record } = this.#users.upsert(input, now);
-    for (const company of [...companies, ...byId]) this.#link(record.id, company.id, now);
+    for (const company of [...companies, ...byId]) this.#memberships.link(record.id, company.id, now);
     this.#changed();
     return this.#wireUser(record);
   }
@@ -198,15 +186,7 @@ export class EmulatorStore {
    * Returns false (and counts it) for a duplicate `tracker_event_id` / `idempotency_key`.
    */
   recordEvent(event: EventInput, via: StoredEvent["via"]): boolean {
-    this.#eventsReceived++;
-    const ids: string[] = [];
-    if (event.trackerEventId !== null) ids.push(`t\u0000${event.trackerEventId}`);
-    if (event.idempotencyKey !== null) ids.push(`i\u0000${event.idempotencyKey}`);
-    if (ids.some((id) => this.#seen.has(id))) {
-      this.#duplicates++;
-      return false;
-    }
-    for (const id of ids) this.#seen.add(id);
+    if (!this.#events.admit(event.trackerEventId, event.idempotencyKey)) return false;
     const { user, company } = event.identify ?? {};
     if (company) this.upsertCompany(company);
     if (user) this.upsertUser({ ...user, companies: company ? [company.keys] : [], companyIds: [] });
@@ -222,7 +202,6 @@ export class EmulatorStore {
       idempotency_key: event.idempotencyKey,
       via,
     });
-    if (this.#events.length > this.#maxEvents) this.#events.splice(0, Math.ceil(this.#maxEvents / 10));
     this.#changed();
     return true;
   }
@@ -232,12 +211,8 @@ export class EmulatorStore {
     this.#companies.clear();
     this.#users.clear();
     this.#memberships.clear();
-    this.#companyUsers.clear();
-    this.#events = [];
-    this.#seen.clear();
+    this.#events.clear();
     this.requestLog.clear();
-    this.#eventsReceived = 0;
-    this.#duplicates = 0;
     this.#changed();
   }
 
@@ -264,14 +239,12 @@ export class EmulatorStore {
   // ---- persistence ----
 
   toSnapshot(): StoreSnapshot {
-    const memberships: MembershipRecord[] = [];
-    for (const byCompany of this.#memberships.values()) memberships.push(...byCompany.values());
     return {
       version: 1,
       companies: Array.from(this.#companies.values(), toSnapshotEntity),
       users: Array.from(this.#users.values(), toSnapshotEntity),
-      memberships,
-      events: this.#events,
+      memberships: this.#memberships.all(),
+      events: this.#events.all(),
     };
   }
 
@@ -281,12 +254,8 @@ export class EmulatorStore {
     this.reset();
     for (const company of parsed.companies) this.#companies.insert(company);
     for (const user of parsed.users) this.#users.insert(user);
-    for (const m of parsed.memberships) this.#addMembership(m);
-    this.#events = parsed.events;
-    for (const e of parsed.events) {
-      if (e.tracker_event_id) this.#seen.add(`t\u0000${e.tracker_event_id}`);
-      if (e.idempotency_key) this.#seen.add(`i\u0000${e.idempotency_key}`);
-    }
+    for (const m of parsed.memberships) this.#memberships.add(m);
+    this.#events.load(parsed.events);
     this.#changed();
   }
 
@@ -300,30 +269,12 @@ export class EmulatorStore {
     for (const listener of this.#listeners) listener();
   }
 
-  #link(userId: string, companyId: string, now: string): void {
-    if (this.#memberships.get(userId)?.has(companyId)) return;
-    this.#addMembership({
-      id: newId("cmem"),
-      company_id: companyId,
-      user_id: userId,
-      created_at: now,
-      updated_at: now,
-    });
-  }
-
-  #addMembership(m: MembershipRecord): void {
-    const byCompany = this.#memberships.get(m.user_id) ?? new Map<string, MembershipRecord>();
-    this.#memberships.set(m.user_id, byCompany.set(m.company_id, m));
-    const users = this.#companyUsers.get(m.company_id) ?? new Set<string>();
-    this.#companyUsers.set(m.company_id, users.add(m.user_id));
-  }
-
   #wireCompany(record: EntityRecord): WireCompany {
-    return toWireCompany(record, this.#companyUsers.get(record.id)?.size ?? 0, this.environmentId);
+    return toWireCompany(record, this.#memberships.userCount(record.id), this.environmentId);
   }
 
   #wireUser(record: EntityRecord): WireUser {
-    return toWireUser(record, this.#memberships.get(record.id)?.values() ?? [], this.environmentId);
+    return toWireUser(record, this.#memberships.ofUser(record.id), this.environmentId);
   }
 
   #subject(context: FlagContextInput): FlagSubject {

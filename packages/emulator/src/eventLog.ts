@@ -1,0 +1,73 @@
+/**
+ * Received events: stored oldest first up to a limit, duplicates (a
+ * `tracker_event_id` or `idempotency_key` seen before) counted and refused.
+ */
+import type { StoredEvent } from "./records";
+
+const trackerKey = (id: string) => `t\u0000${id}`;
+const idempotencyKey = (key: string) => `i\u0000${key}`;
+
+export class EventLog {
+  readonly #max: number;
+  #events: StoredEvent[] = [];
+  readonly #seen = new Set<string>();
+  /** Events that arrived, duplicates included. */
+  received = 0;
+  /** Events refused as duplicates. */
+  duplicates = 0;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  get size(): number {
+    return this.#events.length;
+  }
+
+  /** Counts an arriving event; false (and counted) when its id or key was seen before, else marks them seen. */
+  admit(trackerEventId: string | null, key: string | null): boolean {
+    this.received++;
+    const ids: string[] = [];
+    if (trackerEventId !== null) ids.push(trackerKey(trackerEventId));
+    if (key !== null) ids.push(idempotencyKey(key));
+    if (ids.some((id) => this.#seen.has(id))) {
+      this.duplicates++;
+      return false;
+    }
+    for (const id of ids) this.#seen.add(id);
+    return true;
+  }
+
+  /** Stores an admitted event; beyond the limit the oldest tenth goes. */
+  push(event: StoredEvent): void {
+    this.#events.push(event);
+    if (this.#events.length > this.#max) this.#events.splice(0, Math.ceil(this.#max / 10));
+  }
+
+  /** Stored events, oldest first (copies). */
+  list(type?: StoredEvent["type"]): StoredEvent[] {
+    const events = type ? this.#events.filter((e) => e.type === type) : this.#events;
+    return events.map((e) => ({ ...e }));
+  }
+
+  /** The stored events themselves (for a snapshot). */
+  all(): StoredEvent[] {
+    return this.#events;
+  }
+
+  /** Replaces the stored events (loading a snapshot); their ids count as seen. */
+  load(events: StoredEvent[]): void {
+    this.#events = events;
+    for (const e of events) {
+      if (e.tracker_event_id) this.#seen.add(trackerKey(e.tracker_event_id));
+      if (e.idempotency_key) this.#seen.add(idempotencyKey(e.idempotency_key));
+    }
+  }
+
+  clear(): void {
+    this.#events = [];
+    this.#seen.clear();
+    this.received = 0;
+    this.duplicates = 0;
+  }
+}
