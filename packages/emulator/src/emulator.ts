@@ -4,37 +4,15 @@
  * runs in a worker as well as in Node.
  */
 import type { HttpHandler } from "msw";
-import { type FaultOptions, Faults } from "./faults";
-import { createFetch } from "./fetchAdapter";
-import { createRequestHandler, type RequestHandler } from "./handler";
+import { createEmulatorCore, type EmulatorCore, pathFetchOf } from "./emulatorCore";
 import { createMswHandlers } from "./msw";
 import { type EmulatorOptions, emulatorDefaults } from "./options";
-import { EmulatorStore } from "./store";
 
 /** A running in-memory emulator. */
-export interface Emulator {
-  /** Answers a request like the Schematic API would; a drop-in `fetch` for the SDK's `fetch` option. */
-  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+export interface Emulator extends EmulatorCore {
   /** msw handlers answering for `apiUrl` and `eventUrl` (and any origin with `anyOrigin`). */
   readonly handlers: HttpHandler[];
-  /** The state: read it, seed it. */
-  readonly store: EmulatorStore;
-  /** Forgets all companies, users, events, counts and the request log; flags and faults stay. */
-  reset(): void;
-  /** Changes fault injection while running; unspecified settings stay. */
-  setFaults(options: FaultOptions): void;
 }
-
-const handlers = new WeakMap<Emulator, { handle: RequestHandler }>();
-
-/** The transport-neutral handler of an emulator (for the Node server; not public). */
-export function handlerOf(emulator: Emulator): RequestHandler {
-  const found = handlers.get(emulator);
-  if (!found) throw new TypeError("Not an emulator made by createEmulator()");
-  return found.handle;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Creates an emulator of the Schematic API: `{ fetch, handlers, store, reset }`.
@@ -53,24 +31,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const o = { ...emulatorDefaults, ...options };
-  const store = new EmulatorStore({
-    environmentId: o.environmentId,
-    requestLogLimit: o.requestLogLimit,
-    maxEvents: o.maxEvents,
-    ...(o.now && { now: o.now }),
+  const core = createEmulatorCore(options);
+  // The same object, so the server and `handlerOf` know it.
+  return Object.assign(core, {
+    handlers: createMswHandlers(pathFetchOf(core), {
+      baseUrls: [o.apiUrl, o.eventUrl],
+      anyOrigin: o.anyOrigin,
+    }),
   });
-  if (o.flags) store.setFlags(o.flags);
-  if (o.seed) store.seed(o.seed);
-  const faults = new Faults(o);
-  const handle = createRequestHandler({ store, faults, maxBodyBytes: o.maxBodyBytes, sleep });
-  const fetch = createFetch(handle, o.maxBodyBytes);
-  const emulator: Emulator = {
-    fetch: (input, init) => fetch(input, init),
-    handlers: createMswHandlers(fetch, { baseUrls: [o.apiUrl, o.eventUrl], anyOrigin: o.anyOrigin }),
-    store,
-    reset: () => store.reset(),
-    setFaults: (next) => faults.set(next),
-  };
-  handlers.set(emulator, { handle });
-  return emulator;
 }

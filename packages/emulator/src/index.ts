@@ -12,6 +12,7 @@
  * usage metering).
  */
 export { createEmulator, type Emulator } from "./emulator";
+export type { EmulatorCore } from "./emulatorCore";
 export type { FaultOptions } from "./faults";
 export {
   evaluateFlag,
@@ -24,8 +25,9 @@ export {
 export { type EmulatorOptions, emulatorDefaults } from "./options";
 export type { StoredEvent } from "./records";
 export type { RequestLogEntry, RequestLogFilter } from "./requestLog";
-export { type RunningEmulator, type StartEmulatorOptions, startEmulator } from "./server";
+export type { RunningEmulator, StartEmulatorOptions } from "./server";
 export type { StoreSnapshot } from "./snapshot";
+export { startEmulator } from "./start";
 export { type EmulatorStats, EmulatorStore, type StoreOptions, type StoreSeed } from "./store";
 export type {
   CompanyUpsertInput,

@@ -4,8 +4,7 @@
  * no network and no port.
  */
 import { type HttpHandler, http } from "msw";
-
-type PathFetch = (request: Request, init: undefined, path?: string) => Promise<Response>;
+import type { PathFetch } from "./emulatorCore";
 
 const PROTOCOL_PATHS = ["/companies", "/users", "/e", "/batch", "/flags/check", "/flags/:key/check"];
 

@@ -4,8 +4,9 @@
  * SIGTERM. Everything process-wide is injected, so tests run it in-process.
  */
 import { parseArgs } from "node:util";
+import { createEmulatorCore } from "./emulatorCore";
 import { emulatorDefaults } from "./options";
-import { type StartEmulatorOptions, startEmulator } from "./server";
+import { type StartEmulatorOptions, startServer } from "./server";
 
 /** What the CLI talks to; `process` by default. */
 export interface CliIo {
@@ -108,9 +109,10 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.stdout(USAGE);
     return 0;
   }
-  let running: Awaited<ReturnType<typeof startEmulator>>;
+  let running: Awaited<ReturnType<typeof startServer>>;
   try {
-    running = await startEmulator(options);
+    // The core alone: a command-line server has no use for msw handlers, so msw is never loaded.
+    running = await startServer(createEmulatorCore, options);
   } catch (error) {
     io.stderr(`schematic-emulator: ${(error as Error).message}`);
     return 1;

@@ -1,11 +1,14 @@
 /**
- * `startEmulator`: the emulator over real HTTP with Node's `http` module
- * (imported lazily, so this file is harmless to bundle for a worker). The
- * server converts Node requests straight to the handler's plain objects, with
- * keep-alive on, so the per-request cost stays low under benchmarks.
+ * The emulator over real HTTP with Node's `http` module (imported lazily, so
+ * this file is harmless to bundle for a worker). The server converts Node
+ * requests straight to the handler's plain objects, with keep-alive on, so
+ * the per-request cost stays low under benchmarks. It takes the emulator's
+ * factory: `startEmulator` passes `createEmulator`, the CLI the core alone
+ * (no msw to load).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createEmulator, type Emulator, handlerOf } from "./emulator";
+import type { Emulator } from "./emulator";
+import { type EmulatorCore, handlerOf } from "./emulatorCore";
 import { type FlagsConfig, parseFlagsConfig } from "./flags";
 import type { RequestHandler } from "./handler";
 import { type EmulatorOptions, emulatorDefaults } from "./options";
@@ -26,11 +29,11 @@ export interface StartEmulatorOptions extends Omit<EmulatorOptions, "flags"> {
 }
 
 /** A started emulator. */
-export interface RunningEmulator {
+export interface RunningEmulator<E extends EmulatorCore = Emulator> {
   /** e.g. `http://127.0.0.1:8787` (no trailing slash). */
   url: string;
   port: number;
-  emulator: Emulator;
+  emulator: E;
   /** Writes the data file now (when there is one). */
   flush(): Promise<void>;
   /** Stops listening, closes open connections and writes the data file. */
@@ -84,20 +87,14 @@ function serve(handle: RequestHandler, maxBodyBytes: number) {
   };
 }
 
-/**
- * Starts the emulator on `http://127.0.0.1:8787` (or the given host and port).
- *
- * @example
- * ```ts
- * const { url, emulator, close } = await startEmulator({ port: 0, flags: "flags.json" });
- * // point the SDK's apiUrl and eventUrl at `url`
- * await close();
- * ```
- */
-export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+/** Makes an emulator with `create` and serves it (see `startEmulator`). */
+export async function startServer<E extends EmulatorCore>(
+  create: (options: EmulatorOptions) => E,
+  options: StartEmulatorOptions = {},
+): Promise<RunningEmulator<E>> {
   const { createServer } = await import("node:http");
   const { port = emulatorDefaults.port, host = emulatorDefaults.host, dataFile, flags, ...rest } = options;
-  const emulator = createEmulator({
+  const emulator = create({
     ...rest,
     ...(flags !== undefined && { flags: typeof flags === "string" ? await readFlagsFile(flags) : flags }),
   });
