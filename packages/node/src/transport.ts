@@ -43,12 +43,15 @@ interface NodeProcess {
 }
 
 const proc = (globalThis as { process?: NodeProcess }).process;
+/** `Node.js/22` on Node 21+, none on Node 20; other runtimes name themselves (`Bun/…`, `Deno/…`, `Cloudflare-Workers`). */
+const userAgent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent;
 /** Node itself, not a runtime that imitates it. */
 const onNode =
   typeof proc?.getBuiltinModule === "function" &&
   proc.release?.name === "node" &&
   proc.versions?.bun === undefined &&
-  !("Deno" in globalThis);
+  !("Deno" in globalThis) &&
+  (userAgent === undefined || userAgent.startsWith("Node.js"));
 const fetchAtLoad = globalThis.fetch;
 
 /** The default transport: see the module comment. */

@@ -149,6 +149,19 @@ describe("default transport on Node", () => {
     expect(request).toHaveBeenCalledTimes(1);
   });
 
+  it("on a runtime that names itself otherwise (a worker), always goes through globalThis.fetch", async () => {
+    vi.resetModules();
+    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" });
+    const { defaultFetch } = await import("../src/transport");
+    vi.unstubAllGlobals();
+    const request = vi.spyOn(http, "request");
+    handler = (_req, _body, res) => json(res, 200, { ok: true });
+    const response = await defaultFetch(`${url}/companies`, { method: "POST", body: "{}" });
+    expect(await response.text()).toBe('{"ok":true}');
+    expect(request).not.toHaveBeenCalled();
+    expect(seen).toHaveLength(1);
+  });
+
   it("goes through globalThis.fetch once a test replaces it, and through the fetch option when given", async () => {
     const request = vi.spyOn(http, "request");
     const answer = () =>
