@@ -52,7 +52,7 @@ export interface RequestOptions {
   /** Serialised as JSON. */
   body?: unknown;
   /** Already-serialised JSON body (text, or UTF-8 bytes); takes precedence over `body`. */
-  json?: string | Uint8Array<ArrayBuffer>;
+  json?: string | Uint8Array;
   signal?: AbortSignal | undefined;
   /** Overrides the client's timeout for this call. */
   timeout?: number | undefined;
@@ -120,7 +120,8 @@ export class HttpClient {
         headers: options.headers ? { ...this.#headers, ...options.headers } : this.#headers,
         signal: controller.signal,
       };
-      if (method !== "GET") init.body = options.json ?? JSON.stringify(options.body ?? {});
+      // (A Uint8Array is a BodyInit; TypeScript ≥ 5.7 only accepts one over an ArrayBuffer, which the public type does not spell out.)
+      if (method !== "GET") init.body = (options.json ?? JSON.stringify(options.body ?? {})) as BodyInit;
       if (options.keepalive) init.keepalive = true;
       const response = await fetchFn(url, init).catch(fail);
       const text = await response.text().catch(fail);

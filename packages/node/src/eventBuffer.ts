@@ -64,7 +64,7 @@ export class EventBuffer {
   /** Live (not dropped) events from `#head` on. */
   #live = 0;
   /** The batch being sent, built once and re-sent as is by retries; overflow never drops inside it. */
-  #flight: { end: number; count: number; body: Uint8Array<ArrayBuffer> } | undefined;
+  #flight: { end: number; count: number; body: Uint8Array } | undefined;
   /** Where the search for the oldest droppable event starts. */
   #dropFrom = 0;
   #waiters: { seq: number; resolve: () => void }[] = [];
@@ -208,7 +208,7 @@ export class EventBuffer {
   }
 
   /** The `POST /batch` body of the next events as UTF-8, each given its wire time and a fresh id. */
-  #build(): { end: number; count: number; body: Uint8Array<ArrayBuffer> } {
+  #build(): { end: number; count: number; body: Uint8Array } {
     const store = this.#store;
     const envelope = this.#envelope;
     const parts: Uint8Array[] = [];
