@@ -181,6 +181,8 @@ export class EventQueue {
       for (const x of this.#q) x.r?.({ status: "persisted" });
       this.#q = [];
       this.#changed();
+      // A pending flush() is over: those events are the other tab's now.
+      for (const done of this.#waiters) done();
     }
     this.pump();
   }

@@ -223,8 +223,17 @@ describe("tab coordination details", () => {
     await settle(10_000);
     expect(net.sent.at(-1)).toMatchObject({ tab: "b", ok: true });
     const sentByA = net.sent.filter((s) => s.tab === "a").length;
+    // A flush pending across the restore ends with it: the events are the other tab's now.
+    let flushed = false;
+    void a.flush().then(() => {
+      flushed = true;
+    });
+    await settle(0);
+    expect(flushed).toBe(false);
     lifecycle.emit("pageshow");
     await expect(result).resolves.toEqual({ status: "persisted" });
+    await settle(0);
+    expect(flushed).toBe(true);
     await settle(60_000);
     expect(net.sent.filter((s) => s.tab === "a")).toHaveLength(sentByA);
     expect(net.delivered()).toHaveLength(1);

@@ -45,15 +45,16 @@ export class SchematicValidationError extends SchematicError {
 /** The API answered with a non-2xx status. */
 export class SchematicApiError extends SchematicError {
   override name = "SchematicApiError" as const;
-  readonly status: number;
+  // Declared only: the constructor copies them from its parameters.
+  declare readonly status: number;
   /** The parsed JSON body, or the raw text when it was not JSON. */
-  readonly body: unknown;
-  readonly method: string;
+  declare readonly body: unknown;
+  declare readonly method: string;
   /** The request URL. API keys never travel in URLs, so it is safe to log. */
-  readonly url: string;
-  readonly requestId?: string | undefined;
+  declare readonly url: string;
+  declare readonly requestId?: string | undefined;
   /** Milliseconds the server asked to wait (`Retry-After`), when it said. */
-  readonly retryAfter?: number | undefined;
+  declare readonly retryAfter?: number | undefined;
   constructor(params: {
     status: number;
     body: unknown;
@@ -66,12 +67,7 @@ export class SchematicApiError extends SchematicError {
     super(
       `${params.method} ${params.url} failed with ${params.status}${serverMessage ? `: ${serverMessage}` : ""}`,
     );
-    this.status = params.status;
-    this.body = params.body;
-    this.method = params.method;
-    this.url = params.url;
-    this.requestId = params.requestId;
-    this.retryAfter = params.retryAfter;
+    Object.assign(this, params);
   }
 }
 
