@@ -45,9 +45,11 @@ export interface EventBufferStats {
  * An event waits in the `EventStore` as the JSON of its own fields only
  * (`"type":…,"body":…`) plus its call time; the fields every event shares
  * (`api_key`) or that only the wire needs (`sent_at` as text,
- * `tracker_event_id`) are added once, when its batch is first built. Retries
- * re-send that built body, so an event's id never changes. Events are
- * numbered in push order; `#head` is the first one not yet settled.
+ * `tracker_event_id`) are added once, when its batch is built. The batch
+ * then leaves the store: retries re-send its built body, so an event's id
+ * never changes, and overflow drops the oldest event still in the store.
+ * Events are numbered in push order; `#head` is the first one not yet
+ * settled (the batch's first while one is out, else the store's first).
  */
 export class EventBuffer {
   readonly #http: HttpClient;
@@ -63,10 +65,8 @@ export class EventBuffer {
   #head = 0;
   /** Live (not dropped) events from `#head` on. */
   #live = 0;
-  /** The batch being sent, built once and re-sent as is by retries; overflow never drops inside it. */
-  #flight: { end: number; count: number; body: Uint8Array } | undefined;
-  /** Where the search for the oldest droppable event starts. */
-  #dropFrom = 0;
+  /** The batch being sent, built once and re-sent as is by retries. */
+  #flight: { count: number; body: Uint8Array } | undefined;
   #waiters: { seq: number; resolve: () => void }[] = [];
   #timer: unknown;
   #timerAt = 0;
@@ -125,14 +125,12 @@ export class EventBuffer {
     this.#timer = undefined;
   }
 
+  /** Drops the oldest event not in the batch being sent (that one settles as a whole). */
   #dropOldest(): void {
     const store = this.#store;
-    // While a batch is built (in flight or waiting to be retried) the oldest droppable event is past it.
-    let i = this.#flight ? Math.max(this.#dropFrom, this.#flight.end) : this.#head;
-    while (i < store.end && !store.has(i)) i++;
-    if (i >= store.end) return;
-    store.remove(i);
-    this.#dropFrom = i + 1;
+    const oldest = store.first;
+    if (oldest === store.end) return;
+    store.discard(oldest + 1);
     this.#live -= 1;
     this.stats.dropped += 1;
     if (this.stats.dropped === 1 || this.stats.dropped % 1000 === 0) {
@@ -140,7 +138,7 @@ export class EventBuffer {
         `event buffer full (maxQueueSize ${this.#maxQueue}): dropped the oldest event; ${this.stats.dropped} dropped so far`,
       );
     }
-    if (i === this.#head) this.#advance(this.#head);
+    if (oldest === this.#head) this.#advance(oldest + 1);
   }
 
   /** Arranges a send in `ms` (or sooner if one is already due sooner), never before a `Retry-After` pause ends. */
@@ -207,20 +205,19 @@ export class EventBuffer {
     this.#schedule(this.#attempt > 0 ? next : due ? 0 : this.#interval);
   }
 
-  /** The `POST /batch` body of the next events as UTF-8, each given its wire time and a fresh id. */
-  #build(): { end: number; count: number; body: Uint8Array } {
+  /** The `POST /batch` body of the next events as UTF-8, each given its wire time and a fresh id; they leave the store. */
+  #build(): { count: number; body: Uint8Array } {
     const store = this.#store;
     const envelope = this.#envelope;
     const parts: Uint8Array[] = [];
     const tails: string[] = [];
     // `{"events":[` + `]}`, then per event its parts, its tail (ASCII) and a comma.
     let bytes = 13;
-    let end = this.#head;
+    let end = store.first;
     // Events of a burst share their millisecond: format each one once.
     let ms = Number.NaN;
     let sentAt = "";
     for (; end < store.end && parts.length < this.#batchSize; end++) {
-      if (!store.has(end)) continue;
       const fields = store.bytes(end);
       if (store.time(end) !== ms) {
         ms = store.time(end);
@@ -244,25 +241,22 @@ export class EventBuffer {
       at += encoder.encodeInto(tails[k]!, body.subarray(at)).written;
     }
     encoder.encodeInto("]}", body.subarray(at));
-    return { end, count: parts.length, body };
+    store.discard(end);
+    return { count: parts.length, body };
   }
 
   /** The batch in flight is done: delivered or given up; its events are released at once. */
-  #finish(flight: { end: number; count: number }, outcome: "delivered" | "dropped"): void {
+  #finish(flight: { count: number }, outcome: "delivered" | "dropped"): void {
     this.#flight = undefined;
     this.#attempt = 0;
     this.#live -= flight.count;
     this.stats[outcome] += flight.count;
-    this.#advance(flight.end);
+    this.#advance(this.#store.first);
   }
 
-  /** Moves the head to the first live event at or after `from`, frees what is behind it, and wakes finished flushes. */
-  #advance(from: number): void {
-    const store = this.#store;
-    let head = from;
-    while (head < store.end && !store.has(head)) head++;
+  /** Moves the head to `head` (everything before it is settled) and wakes finished flushes. */
+  #advance(head: number): void {
     this.#head = head;
-    store.discard(head);
     this.stats.pending = this.#live;
     if (this.#waiters.length === 0) return;
     this.#waiters = this.#waiters.filter((w) => {

@@ -5,7 +5,9 @@
  * the garbage collector to copy or keep, where 100,000 strings would be
  * promoted one by one and grow the young generation to its maximum.
  *
- * Events are numbered from 0 in push order; that number never changes.
+ * A FIFO: events are numbered from 0 in push order (a number never changes)
+ * and leave from the front only, so what is kept is always the newest events,
+ * and a chunk is freed as soon as the front passes it.
  */
 
 /** Bytes per chunk; an event larger than this gets a chunk of its own. */
@@ -28,16 +30,27 @@ export class EventStore {
   #end = 0;
   #chunkOf = new Uint32Array(INITIAL_CAPACITY);
   #offset = new Uint32Array(INITIAL_CAPACITY);
-  /** Byte length; 0 once the event is removed. */
   #length = new Uint32Array(INITIAL_CAPACITY);
   #time = new Float64Array(INITIAL_CAPACITY);
+
+  /** The number of the oldest event kept (= `end` when there is none). */
+  get first(): number {
+    return this.#first;
+  }
 
   /** The number the next pushed event gets (= how many were ever pushed). */
   get end(): number {
     return this.#end;
   }
 
-  /** Stores `json` (never empty) with its call time. */
+  /** Bytes of the chunks held (events kept, and the front chunk's share of those gone). */
+  get heldBytes(): number {
+    let n = 0;
+    for (const chunk of this.#chunks) n += chunk.length;
+    return n;
+  }
+
+  /** Keeps `json` (never empty) with its call time, as event number `end`. */
   push(json: string, time: number): void {
     if (this.#end - this.#base === this.#length.length) this.#makeRoom();
     let chunk = this.#chunks[this.#chunks.length - 1];
@@ -61,12 +74,7 @@ export class EventStore {
     this.#used += written;
   }
 
-  /** Whether event `n` is stored and not removed. */
-  has(n: number): boolean {
-    return n >= this.#first && n < this.#end && this.#length[n - this.#base] !== 0;
-  }
-
-  /** The UTF-8 JSON of stored event `n` (a view, valid until it is discarded). */
+  /** The UTF-8 JSON of kept event `n` (a view, valid until it is discarded). */
   bytes(n: number): Uint8Array {
     const i = n - this.#base;
     const chunk = this.#chunks[this.#chunkOf[i]! - this.#firstChunk]!;
@@ -74,14 +82,9 @@ export class EventStore {
     return chunk.subarray(offset, offset + this.#length[i]!);
   }
 
-  /** The call time (ms since epoch) of stored event `n`. */
+  /** The call time (ms since epoch) of kept event `n`. */
   time(n: number): number {
     return this.#time[n - this.#base]!;
-  }
-
-  /** Removes event `n` (its bytes are freed with its chunk). */
-  remove(n: number): void {
-    this.#length[n - this.#base] = 0;
   }
 
   /** Forgets every event numbered below `n`, freeing the chunks only they used. */

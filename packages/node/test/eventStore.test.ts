@@ -28,23 +28,38 @@ describe("EventStore", () => {
     expect([text(store.bytes(0)), text(store.bytes(1)), text(store.bytes(2))]).toEqual(["a", big, "b"]);
   });
 
-  it("removed and discarded events are gone; numbers never shift", () => {
+  it("discarding from the front frees whole chunks; numbers never shift", () => {
     const store = new EventStore();
-    for (let i = 0; i < 5_000; i++) store.push(`${i}`, i);
-    store.remove(10);
-    expect(store.has(10)).toBe(false);
-    store.discard(3_000);
-    expect(store.has(2_999)).toBe(false);
-    expect(store.has(3_000)).toBe(true);
-    // Refill past the array size: the kept events move to the front, numbers stay.
-    for (let i = 5_000; i < 9_000; i++) store.push(`${i}`, i);
-    expect(text(store.bytes(3_000))).toBe("3000");
-    expect(text(store.bytes(8_999))).toBe("8999");
+    const json = `{"pad":"${"x".repeat(1_000)}"}`;
+    for (let i = 0; i < 2_000; i++) store.push(json, i);
+    const held = store.heldBytes;
+    expect(held).toBeGreaterThanOrEqual(2_000 * json.length);
+    store.discard(1_500);
+    expect(store.first).toBe(1_500);
+    // What 500 events need, plus at most one partly used chunk at each end.
+    expect(store.heldBytes).toBeLessThanOrEqual(500 * json.length + 2 * 256 * 1024);
+    expect(store.heldBytes).toBeLessThan(held / 2);
+    // Refill past the index arrays' size: the kept events move to the front, numbers stay.
+    for (let i = 2_000; i < 6_000; i++) store.push(`${i}`, i);
+    expect(text(store.bytes(1_500))).toBe(json);
+    expect(text(store.bytes(5_999))).toBe("5999");
     expect(store.time(4_321)).toBe(4_321);
-    store.discard(9_000);
-    expect(store.has(8_999)).toBe(false);
+    store.discard(6_000);
+    expect([store.first, store.end]).toEqual([6_000, 6_000]);
     store.push("next", 1);
-    expect(store.end).toBe(9_001);
-    expect(text(store.bytes(9_000))).toBe("next");
+    expect(text(store.bytes(6_000))).toBe("next");
+  });
+
+  it("a long run of pushes and front discards (a full buffer) holds memory for the kept events only", () => {
+    const store = new EventStore();
+    const json = `{"pad":"${"y".repeat(200)}"}`;
+    for (let i = 0; i < 200_000; i++) {
+      store.push(json, i);
+      if (store.end - store.first > 1_000) store.discard(store.first + 1);
+    }
+    expect(store.end - store.first).toBe(1_000);
+    expect(text(store.bytes(199_999))).toBe(json);
+    // 1,000 events of ~210 bytes, plus at most two partly used chunks.
+    expect(store.heldBytes).toBeLessThanOrEqual(3 * 256 * 1024);
   });
 });

@@ -183,6 +183,29 @@ describe("buffered events", () => {
     expect(schematic.stats).toMatchObject({ pending: 0, delivered: 5, dropped: 5 });
   });
 
+  it("while a batch waits to be retried, overflow drops the oldest events behind it", async () => {
+    const batches = batchRecorder((n) =>
+      n === 1 ? new HttpResponse(null, { status: 503 }) : HttpResponse.json({}),
+    );
+    const schematic = client({ maxQueueSize: 5, maxBatchSize: 3 });
+    for (let i = 0; i < 3; i++) schematic.track({ event: "e", quantity: i });
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
+    for (let i = 3; i < 10; i++) schematic.track({ event: "e", quantity: i });
+    expect(schematic.stats).toMatchObject({ pending: 5, dropped: 5 });
+    const flushed = schematic.flush();
+    await vi.advanceTimersByTimeAsync(60_000);
+    await flushed;
+    expect(batches.map((b) => b.events.map((e) => e.body.quantity))).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+      [8, 9],
+    ]);
+    expect(batches[1]!.events.map((e) => e.tracker_event_id)).toEqual(
+      batches[0]!.events.map((e) => e.tracker_event_id),
+    );
+    expect(schematic.stats).toMatchObject({ pending: 0, delivered: 5, dropped: 5 });
+  });
+
   it("close() drains the buffer, then refuses new events", async () => {
     const batches = batchRecorder();
     const schematic = client();
