@@ -1,6 +1,6 @@
 import { HttpResponse, http } from "msw";
 import { describe, expect, it, vi } from "vitest";
-import { type DroppedEvent, isSchematicApiError, memoryStorage } from "../src/index";
+import { type DroppedEvent, isSchematicApiError, memoryStorage, type SchematicOptions } from "../src/index";
 import {
   captureEvents,
   countRequests,
@@ -13,6 +13,22 @@ import {
 } from "./helpers";
 
 useServer();
+
+const eventName = (event: { body: unknown }) => (event.body as { event: string }).event;
+
+/** An offline client recording the names of the events it drops and of those the API receives. */
+function offlineClient(options: SchematicOptions) {
+  const received = captureEvents();
+  const lifecycle = fakeLifecycle();
+  lifecycle.isOnline = false;
+  const drops: string[] = [];
+  const schematic = createClient({ ...options, lifecycle, onDrop: (d) => drops.push(eventName(d.event)) });
+  const goOnline = () => {
+    lifecycle.isOnline = true;
+    lifecycle.emit("online");
+  };
+  return { schematic, drops, goOnline, receivedNames: () => received.map((r) => eventName(r.event)) };
+}
 
 /** Answers `status` to every event, recording when each attempt came and for which event. */
 function failing(status: number | "network", headers: Record<string, string> = {}) {
@@ -128,48 +144,30 @@ describe("retries", () => {
 
 describe("expiry while offline", () => {
   it("drops every expired event at the head and sends the fresh one behind them", async () => {
-    const received = captureEvents();
-    const lifecycle = fakeLifecycle();
-    lifecycle.isOnline = false;
-    const drops: string[] = [];
-    const schematic = createClient({
-      maxEventAge: 5_000,
-      lifecycle,
-      onDrop: (d) => drops.push((d.event.body as { event: string }).event),
-    });
+    const { schematic, drops, goOnline, receivedNames } = offlineClient({ maxEventAge: 5_000 });
     const old = ["a", "b", "c"].map((event) => schematic.track({ event }));
     await settle(6_000);
     const fresh = schematic.track({ event: "d" });
-    lifecycle.isOnline = true;
-    lifecycle.emit("online");
+    goOnline();
     await settle(500);
     expect(drops).toEqual(["a", "b", "c"]);
     for (const result of old) await expect(result).resolves.toMatchObject({ reason: "expired" });
     await expect(fresh).resolves.toEqual({ status: "delivered" });
-    expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["d"]);
+    expect(receivedNames()).toEqual(["d"]);
     schematic.close();
   });
 });
 
 describe("bounds and network state", () => {
   it("drops the oldest events beyond maxQueueSize, reports and counts each", async () => {
-    const received = captureEvents();
-    const lifecycle = fakeLifecycle();
-    lifecycle.isOnline = false;
-    const drops: string[] = [];
-    const schematic = createClient({
-      maxQueueSize: 3,
-      lifecycle,
-      onDrop: (d) => drops.push((d.event.body as { event: string }).event),
-    });
+    const { schematic, drops, goOnline, receivedNames } = offlineClient({ maxQueueSize: 3 });
     const results = ["a", "b", "c", "d", "e"].map((event) => schematic.track({ event }));
     expect(drops).toEqual(["a", "b"]);
     await expect(results[0]).resolves.toEqual({ status: "dropped", reason: "overflow", error: undefined });
     expect(schematic.getSnapshot().queue).toEqual({ pending: 3, delivered: 0, dropped: 2 });
-    lifecycle.isOnline = true;
-    lifecycle.emit("online");
+    goOnline();
     await settle(500);
-    expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["c", "d", "e"]);
+    expect(receivedNames()).toEqual(["c", "d", "e"]);
     schematic.close();
   });
 
