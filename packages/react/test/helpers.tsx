@@ -1,6 +1,7 @@
 import { memoryStorage } from "@schematic-sdk/browser";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
 
 export const API = "https://api.react.test";
 export const EVENTS = "https://events.react.test";
@@ -43,6 +44,17 @@ export function resetReceived(): void {
   received.events.length = 0;
   received.flagChecks.length = 0;
   for (const key of Object.keys(flagValues)) delete flagValues[key];
+}
+
+/** Installs the fake API for the file (unhandled requests fail the test) and clears what it received after each test. */
+export function installFakeApi(): void {
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => {
+    server.resetHandlers();
+    resetReceived();
+    vi.restoreAllMocks();
+  });
+  afterAll(() => server.close());
 }
 
 /** Client options pointing at the fake API, with fresh memory storage and no cross-tab locks. */

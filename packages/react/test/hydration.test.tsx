@@ -3,15 +3,9 @@ import { hydrateRoot } from "react-dom/client";
 import { renderToString } from "react-dom/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SchematicProvider, useSchematicFlag } from "../src/index";
-import { received, resetReceived, server, testOptions } from "./helpers";
+import { installFakeApi, received, testOptions } from "./helpers";
 
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  resetReceived();
-  vi.restoreAllMocks();
-});
-afterAll(() => server.close());
+installFakeApi();
 
 function Page() {
   const beta = useSchematicFlag("beta", { fallback: false });

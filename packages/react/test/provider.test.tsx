@@ -9,15 +9,9 @@ import {
   useSchematicIdentify,
   useSchematicIsReady,
 } from "../src/index";
-import { flagValues, received, resetReceived, server, testOptions } from "./helpers";
+import { flagValues, installFakeApi, received, testOptions } from "./helpers";
 
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  resetReceived();
-  vi.restoreAllMocks();
-});
-afterAll(() => server.close());
+installFakeApi();
 
 const signedIn = { keys: { id: "demo-user" }, company: { keys: { id: "demo-company" } } };
 

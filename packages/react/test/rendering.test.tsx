@@ -3,14 +3,9 @@ import { act, render, screen } from "@testing-library/react";
 import { Profiler } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SchematicProvider, useSchematicFlag, useSchematicIsReady } from "../src/index";
-import { flagValues, received, resetReceived, server, testOptions } from "./helpers";
+import { flagValues, installFakeApi, received, testOptions } from "./helpers";
 
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  resetReceived();
-});
-afterAll(() => server.close());
+installFakeApi();
 
 const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 50)));
 const context = { company: { id: "demo-company" }, user: { id: "demo-user" } };

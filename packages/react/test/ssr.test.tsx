@@ -5,14 +5,9 @@
 import { renderToString } from "react-dom/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SchematicProvider, useSchematic, useSchematicFlag, useSchematicIsReady } from "../src/index";
-import { received, resetReceived, server, testOptions } from "./helpers";
+import { installFakeApi, received, testOptions } from "./helpers";
 
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => {
-  server.resetHandlers();
-  resetReceived();
-});
-afterAll(() => server.close());
+installFakeApi();
 
 function Page() {
   const { context } = useSchematic();
