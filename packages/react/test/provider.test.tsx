@@ -1,7 +1,7 @@
 import { Schematic } from "@schematic-sdk/browser";
 import { act, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { type ReactNode, StrictMode, useState } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   SchematicProvider,
   useSchematic,

@@ -1,7 +1,7 @@
 import { Schematic } from "@schematic-sdk/browser";
 import { act, render, screen } from "@testing-library/react";
 import { Profiler } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SchematicProvider, useSchematicFlag, useSchematicIsReady } from "../src/index";
 import { flagValues, installFakeApi, received, testOptions } from "./helpers";
 

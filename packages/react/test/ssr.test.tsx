@@ -3,7 +3,7 @@
  */
 // @vitest-environment node
 import { renderToString } from "react-dom/server";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SchematicProvider, useSchematic, useSchematicFlag, useSchematicIsReady } from "../src/index";
 import { installFakeApi, received, testOptions } from "./helpers";
 
