@@ -6,7 +6,6 @@
 import {
   type Company,
   type Context,
-  canonicalJson,
   createLogger,
   fromWireCompany,
   fromWireUser,
@@ -27,6 +26,7 @@ import {
   type User,
   VERSION,
   validateContext,
+  validatedJson,
   validateFlagKey,
   validateIdentify,
   validateTrack,
@@ -171,7 +171,8 @@ export class SchematicClient {
     const flag = validateFlagKey(key);
     const ctx = validateContext(context);
     const fallback = options.fallback ?? false;
-    const cacheKey = `${flag}\n${canonicalJson(ctx)}`;
+    // A validated context's maps are in sorted order: its JSON does not depend on the caller's key order.
+    const cacheKey = `${flag}\n${validatedJson(ctx)}`;
     const cached = this.#flags.get(cacheKey);
     if (cached !== undefined) return cached;
     let ask = this.#flagAsks.get(cacheKey);
