@@ -85,18 +85,22 @@ function wireKeys(record: EntityRecord, kind: EntityKind, environmentId: string)
   return out;
 }
 
-export function toWireCompany(record: EntityRecord, userCount: number, environmentId: string): WireCompany {
-  const wire: WireCompany = {
+/** The fields a company and a user share on the wire. */
+function entityFields(record: EntityRecord, kind: EntityKind, environmentId: string) {
+  return {
     id: record.id,
     name: record.name,
     environment_id: environmentId,
     created_at: record.created_at,
     updated_at: record.updated_at,
     last_seen_at: record.last_seen_at,
-    user_count: userCount,
     traits: { ...record.traits },
-    keys: wireKeys(record, "company", environmentId),
+    keys: wireKeys(record, kind, environmentId),
   };
+}
+
+export function toWireCompany(record: EntityRecord, userCount: number, environmentId: string): WireCompany {
+  const wire: WireCompany = { ...entityFields(record, "company", environmentId), user_count: userCount };
   for (const list of emptyCompanyLists) wire[list] = [];
   return wire;
 }
@@ -107,14 +111,7 @@ export function toWireUser(
   environmentId: string,
 ): WireUser {
   return {
-    id: record.id,
-    name: record.name,
-    environment_id: environmentId,
-    created_at: record.created_at,
-    updated_at: record.updated_at,
-    last_seen_at: record.last_seen_at,
-    traits: { ...record.traits },
-    keys: wireKeys(record, "user", environmentId),
+    ...entityFields(record, "user", environmentId),
     company_memberships: Array.from(memberships, (m) => ({ ...m })),
     entity_traits: [],
   };
