@@ -42,35 +42,66 @@ export interface TrackInput {
   user?: Keys;
 }
 
-/** The answer to one flag check. */
+/** Which rule decided a flag check's value (the hosted API's `rule_type`). */
+export type FlagRuleType =
+  | "global_override"
+  | "company_override"
+  | "company_override_usage_exceeded"
+  | "plan_entitlement"
+  | "plan_entitlement_usage_exceeded"
+  | "standard"
+  | "default"
+  | (string & {});
+
+/** How an entitlement's value is measured (the wire's `entitlement.value_type`). */
+export type EntitlementValueType = "boolean" | "numeric" | "unlimited" | "trait" | "credit" | (string & {});
+
+/** The period a metered usage is counted over, in UTC. */
+export type UsagePeriod = "all_time" | "current_month" | "current_week" | "current_day" | (string & {});
+
+/**
+ * One flag's answer: its value, why, and for an entitlement the allocation
+ * and usage behind it ("3 of 10 queries used this month").
+ */
 export interface FlagCheck {
   flag: string;
   value: boolean;
-  reason?: string;
+  /** Why the value is what it is, in the API's words; `"fallback"` when no answer could be had. */
+  reason: string;
+  ruleType?: FlagRuleType;
+  valueType?: EntitlementValueType;
+  /** The numeric limit of a metered or trait-based entitlement. */
+  featureAllocation?: number;
+  /** Usage counted so far in the current period. */
+  featureUsage?: number;
+  /** The track event that meters this feature. */
+  featureUsageEvent?: string;
+  featureUsagePeriod?: UsagePeriod;
+  /** When the current period's usage resets. */
+  featureUsageResetAt?: Date;
+  /** Usage has reached the allocation: `value` is false until the period resets or the plan changes. */
+  featureUsageExceeded?: boolean;
   companyId?: string;
   userId?: string;
   flagId?: string;
   ruleId?: string;
-  ruleType?: string;
-  featureAllocation?: number;
-  featureUsage?: number;
-  featureUsageEvent?: string;
-  featureUsagePeriod?: string;
-  featureUsageResetAt?: Date;
 }
 
-/** The plan a bulk flag check reports for the company. */
-export interface FlagsPlan {
+/** The plan the company is on. */
+export interface Plan {
   id: string;
   name: string;
   trialStatus?: string;
   trialEndDate?: Date;
 }
 
+/** @deprecated Use `Plan`. */
+export type FlagsPlan = Plan;
+
 /** The answer to a bulk flag check. */
 export interface FlagsCheck {
   flags: FlagCheck[];
-  plan?: FlagsPlan;
+  plan?: Plan;
 }
 
 /** A company record as the API returns it. */

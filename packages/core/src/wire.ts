@@ -10,6 +10,7 @@ import type {
   FlagCheck,
   FlagsCheck,
   IdentifyInput,
+  Plan,
   Keys,
   TrackInput,
   Traits,
@@ -141,11 +142,33 @@ export interface WireFlagCheck {
   feature_usage_event?: string | null;
   feature_usage_period?: string | null;
   feature_usage_reset_at?: string | null;
+  feature_usage_exceeded?: boolean | null;
+  entitlement?: WireEntitlement | null;
+  [extra: string]: unknown;
+}
+
+/** The entitlement behind a flag check (hosted API); absent values are null. */
+export interface WireEntitlement {
+  feature_key: string;
+  value_type: string;
+  allocation?: number | null;
+  usage?: number | null;
+  event_name?: string | null;
+  metric_period?: string | null;
+  metric_reset_at?: string | null;
+  [extra: string]: unknown;
+}
+
+export interface WirePlan {
+  id: string;
+  name: string;
+  trial_status?: string | null;
+  trial_end_date?: string | null;
 }
 
 export interface WireFlagsCheck {
   flags: WireFlagCheck[];
-  plan?: { id: string; name: string; trial_status?: string | null; trial_end_date?: string | null } | null;
+  plan?: WirePlan | null;
 }
 
 // ---- public → wire ----
@@ -261,20 +284,34 @@ export function fromWireUser(wire: WireUser): User {
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
 export function fromWireFlagCheck(wire: WireFlagCheck): FlagCheck {
+  const ruleType = orUndefined(wire.rule_type);
   return compact({
     flag: wire.flag,
     value: wire.value === true,
-    reason: orUndefined(wire.reason),
-    companyId: orUndefined(wire.company_id),
-    userId: orUndefined(wire.user_id),
-    flagId: orUndefined(wire.flag_id),
-    ruleId: orUndefined(wire.rule_id),
-    ruleType: orUndefined(wire.rule_type),
+    reason: wire.reason ?? "",
+    ruleType,
+    valueType: orUndefined(wire.entitlement?.value_type),
     featureAllocation: orUndefined(wire.feature_allocation),
     featureUsage: orUndefined(wire.feature_usage),
     featureUsageEvent: orUndefined(wire.feature_usage_event),
     featureUsagePeriod: orUndefined(wire.feature_usage_period),
     featureUsageResetAt: toDate(wire.feature_usage_reset_at),
+    featureUsageExceeded:
+      orUndefined(wire.feature_usage_exceeded) ?? (ruleType?.endsWith("_usage_exceeded") ? true : undefined),
+    companyId: orUndefined(wire.company_id),
+    userId: orUndefined(wire.user_id),
+    flagId: orUndefined(wire.flag_id),
+    ruleId: orUndefined(wire.rule_id),
+  });
+}
+
+/** The plan of a bulk flag check or a live push. */
+export function fromWirePlan(plan: WirePlan): Plan {
+  return compact({
+    id: plan.id,
+    name: plan.name,
+    trialStatus: orUndefined(plan.trial_status),
+    trialEndDate: toDate(plan.trial_end_date),
   });
 }
 
@@ -282,14 +319,6 @@ export function fromWireFlagsCheck(wire: WireFlagsCheck): FlagsCheck {
   const plan = wire.plan;
   return compact({
     flags: (wire.flags ?? []).map(fromWireFlagCheck),
-    plan:
-      plan == null
-        ? undefined
-        : compact({
-            id: plan.id,
-            name: plan.name,
-            trialStatus: orUndefined(plan.trial_status),
-            trialEndDate: toDate(plan.trial_end_date),
-          }),
+    plan: plan == null ? undefined : fromWirePlan(plan),
   });
 }

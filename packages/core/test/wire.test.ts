@@ -156,8 +156,36 @@ describe("wire → public", () => {
         plan: { id: "plan_1", name: "Pro", trial_status: "active", trial_end_date: null },
       }),
     ).toEqual({
-      flags: [{ flag: "a", value: false }],
+      flags: [{ flag: "a", value: false, reason: "" }],
       plan: { id: "plan_1", name: "Pro", trialStatus: "active" },
+    });
+  });
+
+  it("reads an entitlement's value type and marks usage exceeded from the rule type", () => {
+    expect(
+      fromWireFlagCheck({
+        flag: "queries",
+        value: false,
+        reason: "3 of 3 queries used this month on Free",
+        rule_type: "plan_entitlement_usage_exceeded",
+        feature_allocation: 3,
+        feature_usage: 3,
+        feature_usage_event: "query",
+        feature_usage_period: "current_month",
+        feature_usage_reset_at: null,
+        entitlement: { feature_key: "queries", value_type: "numeric", allocation: 3, usage: 3 },
+      }),
+    ).toEqual({
+      flag: "queries",
+      value: false,
+      reason: "3 of 3 queries used this month on Free",
+      ruleType: "plan_entitlement_usage_exceeded",
+      valueType: "numeric",
+      featureAllocation: 3,
+      featureUsage: 3,
+      featureUsageEvent: "query",
+      featureUsagePeriod: "current_month",
+      featureUsageExceeded: true,
     });
   });
 });
