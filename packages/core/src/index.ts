@@ -44,8 +44,8 @@ export type {
   Traits,
   TraitValue,
   UpsertCompanyInput,
-  UsagePeriod,
   UpsertUserInput,
+  UsagePeriod,
   User,
 } from "./types";
 export {
