@@ -6,13 +6,14 @@ import { defineConfig } from "vitest/config";
 // with `--config vitest.workspace.ts`.
 const packages = ["core", "browser", "react", "node", "emulator"] as const;
 
-// Tests run against sources, never against a build.
-const alias = Object.fromEntries(
-  packages.map((name) => [
-    `@schematic-sdk/${name}`,
-    fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
-  ]),
-);
+// Tests run against sources, never against a build. Subpath entries come
+// first: an alias also matches the imports that start with it.
+const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+const alias = Object.fromEntries([
+  ["@schematic-sdk/emulator/msw", source("emulator/src/msw.ts")],
+  ["@schematic-sdk/emulator/node", source("emulator/src/node.ts")],
+  ...packages.map((name) => [`@schematic-sdk/${name}`, source(`${name}/src/index.ts`)]),
+]);
 
 const domPackages = new Set(["browser", "react"]);
 

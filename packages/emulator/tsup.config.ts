@@ -1,16 +1,19 @@
 import { defineConfig } from "tsup";
 
-// The library ships ESM and CJS; the CLI (`bin`, src/cli.ts with its hashbang,
+// Three library entries, one per environment: the main one (web standards
+// only), `msw` (msw stays external: a peer dependency) and `node` (the HTTP
+// server). ESM and CJS each; the CLI (`bin`, src/cli.ts with its hashbang,
 // which esbuild keeps) only needs ESM.
 export default defineConfig([
   {
-    entry: ["src/index.ts"],
+    entry: { index: "src/index.ts", msw: "src/msw.ts", node: "src/node.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
     target: "node20",
     sourcemap: true,
     removeNodeProtocol: false,
+    external: ["msw"],
   },
   {
     entry: ["src/cli.ts"],

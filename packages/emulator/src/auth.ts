@@ -1,8 +1,10 @@
 /**
- * API-key rules. Secret keys (`sch_…`) belong to servers, publishable keys
- * (`api_…`) to browsers. Routes say which kinds they take; anything else is a
- * 401 whose message says what was expected. Keys are never echoed back.
+ * API-key rules (core's): secret keys (`sch_…`) belong to servers,
+ * publishable keys (`api_…`) to browsers. Routes say which kinds they take;
+ * anything else is a 401 whose message says what was expected. Keys are
+ * never echoed back.
  */
+import { isPublishableKey, isSecretKey } from "@schematic-sdk/core";
 import { HttpError } from "./httpError";
 
 export type KeyKind = "secret" | "publishable";
@@ -11,11 +13,8 @@ const PREFIXES: Record<KeyKind, string> = { secret: "sch_", publishable: "api_" 
 
 /** The kind of a key, or undefined when it is neither (too short, wrong prefix). */
 export function keyKind(key: string | null | undefined): KeyKind | undefined {
-  if (typeof key !== "string") return undefined;
-  for (const kind of ["secret", "publishable"] as const) {
-    const prefix = PREFIXES[kind];
-    if (key.startsWith(prefix) && key.length > prefix.length) return kind;
-  }
+  if (isSecretKey(key)) return "secret";
+  if (isPublishableKey(key)) return "publishable";
   return undefined;
 }
 

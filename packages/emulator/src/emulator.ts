@@ -1,42 +1,82 @@
 /**
- * `createEmulator`: the whole protocol as a `fetch` function, msw handlers
- * over it, and the store behind it. No sockets and no `node:` imports, so it
- * runs in a worker as well as in Node.
+ * `createEmulator`: the whole protocol as a `fetch` function over the store.
+ * Web standards only (no sockets, no `node:` imports, no msw), so it runs in
+ * a worker or a browser as well as in Node. msw handlers are on the
+ * `@schematic-sdk/emulator/msw` subpath, the HTTP server on `…/node`.
  */
-import type { HttpHandler } from "msw";
-import { createEmulatorCore, type EmulatorCore, pathFetchOf } from "./emulatorCore";
-import { createMswHandlers } from "./msw";
-import { type EmulatorOptions, emulatorDefaults } from "./options";
+import { type FaultOptions, Faults } from "./faults";
+import { createFetch } from "./fetchAdapter";
+import { createRequestHandler, type RequestHandler } from "./handler";
+import { checkOptionNames } from "./optionNames";
+import { EMULATOR_OPTION_NAMES, type EmulatorOptions, emulatorDefaults } from "./options";
+import { EmulatorStore } from "./store";
 
-/** A running in-memory emulator. */
-export interface Emulator extends EmulatorCore {
-  /** msw handlers answering for `apiUrl` and `eventUrl` (and any origin with `anyOrigin`). */
-  readonly handlers: HttpHandler[];
+/** An in-memory emulator of the Schematic API. */
+export interface Emulator {
+  /** Answers a request like the Schematic API would; a drop-in `fetch` for the SDK's `fetch` option. */
+  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  /** The state: read it, seed it, change plans and overrides. */
+  readonly store: EmulatorStore;
+  /** Forgets companies, users, events, usage, run-time plans and overrides, counts and the request log; flags, the catalog and faults stay. */
+  reset(): void;
+  /** Changes fault injection while running; unspecified settings stay. */
+  setFaults(options: FaultOptions): void;
 }
 
+const internals = new WeakMap<Emulator, { handle: RequestHandler; faults: Faults }>();
+
+/** The transport-neutral handler and faults of an emulator (for the Node server; not public). */
+export function internalsOf(emulator: Emulator): { handle: RequestHandler; faults: Faults } {
+  const found = internals.get(emulator);
+  if (!found) throw new TypeError("Not an emulator made by createEmulator()");
+  return found;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * Creates an emulator of the Schematic API: `{ fetch, handlers, store, reset }`.
+ * Creates an emulator of the Schematic API: `{ fetch, store, reset, setFaults }`.
+ * Unknown option names throw `SchematicConfigError` ("did you mean …?"); a bad
+ * catalog throws `CatalogError` naming the field.
  *
  * @example
  * ```ts
- * import { setupServer } from "msw/node";
  * import { createEmulator } from "@schematic-sdk/emulator";
+ * import { SchematicClient } from "@schematic-sdk/node";
  *
- * const emulator = createEmulator({ flags: { flags: { "new-dashboard": true } } });
- * const server = setupServer(...emulator.handlers);
- * server.listen({ onUnhandledRequest: "error" });
- * // … run code that calls https://api.schematichq.com …
- * emulator.store.findCompany({ id: "demo-company" });
+ * const emulator = createEmulator({ catalog });
+ * const schematic = new SchematicClient({ apiKey: "sch_dev_test", fetch: emulator.fetch });
+ * await schematic.checkEntitlement("queries", { company: { id: "acme" } });
  * ```
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  checkOptionNames(options, EMULATOR_OPTION_NAMES, "createEmulator");
   const o = { ...emulatorDefaults, ...options };
-  const core = createEmulatorCore(options);
-  // The same object, so the server and `handlerOf` know it.
-  return Object.assign(core, {
-    handlers: createMswHandlers(pathFetchOf(core), {
-      baseUrls: [o.apiUrl, o.eventUrl],
-      anyOrigin: o.anyOrigin,
-    }),
+  const store = new EmulatorStore({
+    environmentId: o.environmentId,
+    requestLogLimit: o.requestLogLimit,
+    maxEvents: o.maxEvents,
+    ...(o.now && { now: o.now }),
   });
+  if (o.flags) store.setFlags(o.flags);
+  if (o.catalog) store.setCatalog(o.catalog);
+  if (o.seed) store.seed(o.seed);
+  const faults = new Faults(o);
+  const handle = createRequestHandler({
+    store,
+    faults,
+    maxBodyBytes: o.maxBodyBytes,
+    maxBodyDepth: o.maxBodyDepth,
+    cors: o.cors ?? [],
+    sleep,
+  });
+  const fetch = createFetch(handle, o.maxBodyBytes);
+  const emulator: Emulator = {
+    fetch: (input, init) => fetch(input, init),
+    store,
+    reset: () => store.reset(),
+    setFaults: (next) => faults.set(next),
+  };
+  internals.set(emulator, { handle, faults });
+  return emulator;
 }

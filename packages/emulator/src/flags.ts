@@ -5,8 +5,8 @@
  * then the flag's default.
  */
 import type { Keys, TraitValue, WireFlagCheck } from "@schematic-sdk/core";
+import { isPlainObject } from "@schematic-sdk/core";
 import { stableHash } from "./ids";
-import { isPlainObject } from "./validate";
 
 /** A trait rule: when the company's (or user's) trait equals `value`, the flag is `result`. */
 export interface FlagTraitRule {

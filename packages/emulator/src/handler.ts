@@ -1,9 +1,12 @@
 /**
- * The request pipeline shared by every transport: CORS preflight, routing,
- * the request log, injected latency and faults, the body limit, then the
+ * The request pipeline shared by every transport: the origin check and CORS
+ * preflight, routing, the request log, injected latency and faults, the
+ * body's size and depth limits, the key that state changes need, then the
  * route. Errors thrown by routes become `{"error": message}` answers.
  */
-import { corsHeaders, preflightHeaders } from "./cors";
+import { isSecretKey } from "@schematic-sdk/core";
+import { CorsPolicy } from "./cors";
+import { nestsDeeperThan } from "./depth";
 import type { Faults } from "./faults";
 import { HttpError } from "./httpError";
 import { type EmulatorReply, type EmulatorRequest, errorReply } from "./reply";
@@ -17,8 +20,13 @@ export interface HandlerParts {
   store: EmulatorStore;
   faults: Faults;
   maxBodyBytes: number;
+  maxBodyDepth: number;
+  cors: readonly string[];
   sleep: (ms: number) => Promise<void>;
 }
+
+/** The header the inspector page sends with its actions (it holds a token only that page can read). */
+export const INSPECTOR_TOKEN_HEADER = "x-schematic-emulator-token";
 
 let requestCounter = 0;
 
@@ -31,9 +39,24 @@ function run(handle: (context: RouteContext) => EmulatorReply, context: RouteCon
   }
 }
 
-export function createRequestHandler({ store, faults, maxBodyBytes, sleep }: HandlerParts): RequestHandler {
+export function createRequestHandler(parts: HandlerParts): RequestHandler {
+  const { store, faults, maxBodyBytes, maxBodyDepth, sleep } = parts;
+  const cors = new CorsPolicy(parts.cors);
+  const inspectorToken = globalThis.crypto.randomUUID();
   const log = store.requestLog;
   const tooLarge = `Request body is larger than ${maxBodyBytes} bytes`;
+  const tooDeep = `Request body nests objects and arrays deeper than ${maxBodyDepth} levels`;
+
+  /** The 400 a body's size or depth earns, before anything parses it. */
+  const bodyProblem = (request: EmulatorRequest) =>
+    request.bodyTooLarge
+      ? errorReply(400, tooLarge)
+      : request.body !== undefined && nestsDeeperThan(request.body, maxBodyDepth)
+        ? errorReply(400, tooDeep)
+        : undefined;
+
+  const context = (request: EmulatorRequest, flag?: string): RouteContext =>
+    flag === undefined ? { store, request, inspectorToken } : { store, request, inspectorToken, flag };
 
   async function api(
     request: EmulatorRequest,
@@ -45,33 +68,52 @@ export function createRequestHandler({ store, faults, maxBodyBytes, sleep }: Han
     const decision = faults.decide();
     if (decision.kind === "fail") {
       log.settle(entry, 503, "fail");
-      return errorReply(503, "Injected fault (fail-rate)");
+      return { ...errorReply(503, "Injected fault (fail-rate)"), fault: "fail" };
     }
     if (decision.kind === "rate-limit") {
       entry.retryAfter = decision.retryAfter;
       log.settle(entry, 429, "rate-limit");
-      return errorReply(429, "Rate limit exceeded (rate-limit)", {
+      const reply = errorReply(429, "Rate limit exceeded (rate-limit)", {
         "retry-after": String(decision.retryAfter),
       });
+      return { ...reply, fault: "rate-limit" };
     }
-    const reply = request.bodyTooLarge
-      ? errorReply(400, tooLarge)
-      : run(handle, flag === undefined ? { store, request } : { store, request, flag });
+    const reply = bodyProblem(request) ?? run(handle, context(request, flag));
     log.settle(entry, reply.status);
     return reply;
   }
 
+  function mayChangeState(request: EmulatorRequest): boolean {
+    return (
+      isSecretKey(request.header("x-schematic-api-key")) ||
+      request.header(INSPECTOR_TOKEN_HEADER) === inspectorToken
+    );
+  }
+
   async function dispatch(request: EmulatorRequest): Promise<EmulatorReply> {
     const method = request.method.toUpperCase();
-    if (method === "OPTIONS") return { status: 204, headers: preflightHeaders(request.header), body: "" };
+    const origin = request.header("origin");
+    if (!cors.allows(origin)) {
+      return errorReply(
+        403,
+        `Origin ${origin} may not call the emulator; start it with --cors ${origin} (or createEmulator({ cors: ["${origin}"] })) to allow it`,
+      );
+    }
+    if (method === "OPTIONS") return { status: 204, headers: cors.preflight(request.header), body: "" };
     let match: ReturnType<typeof matchRoute>;
     try {
       match = matchRoute(method, request.path);
     } catch (error) {
       return errorReply((error as HttpError).status ?? 400, (error as Error).message);
     }
-    if (match && "route" in match && match.route.kind === "inspect") {
-      return request.bodyTooLarge ? errorReply(400, tooLarge) : run(match.route.handle, { store, request });
+    if (match && "route" in match && match.route.kind !== "api") {
+      if (match.route.kind === "write" && !mayChangeState(request)) {
+        return errorReply(
+          401,
+          `${method} ${request.path} changes the emulator's state: send a secret key (sch_…) in the X-Schematic-Api-Key header`,
+        );
+      }
+      return bodyProblem(request) ?? run(match.route.handle, context(request));
     }
     const clientVersion = request.header("x-schematic-client-version");
     const entry = log.arrive({
@@ -89,7 +131,7 @@ export function createRequestHandler({ store, faults, maxBodyBytes, sleep }: Han
 
   return async (request) => {
     const reply = await dispatch(request);
-    Object.assign(reply.headers, corsHeaders(request.header), { "x-request-id": `req_${++requestCounter}` });
+    Object.assign(reply.headers, cors.headers(request.header), { "x-request-id": `req_${++requestCounter}` });
     return reply;
   };
 }

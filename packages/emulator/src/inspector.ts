@@ -1,9 +1,11 @@
 /**
- * The HTML page at `GET /`: companies (keys, traits, users), users and the
- * latest events, refreshing itself every two seconds. Everything shown is
- * user data, so every value is escaped; API keys are shortened.
+ * The HTML page at `GET /`: companies (plan, usage, keys, traits, users),
+ * users and the latest events, refreshing itself every two seconds, with a
+ * plan picker per company when a catalog is loaded. Everything shown is user
+ * data, so every value is escaped; API keys are masked. The page's actions
+ * carry a token only a page read from this emulator can know.
  */
-import type { WireEntityKey } from "@schematic-sdk/core";
+import { maskKey, type WireCompany, type WireEntityKey } from "@schematic-sdk/core";
 import type { EmulatorStore } from "./store";
 
 const SHOWN = 200;
@@ -23,8 +25,15 @@ export function escapeHtml(value: unknown): string {
 }
 
 const keysText = (keys: WireEntityKey[]) => keys.map((k) => `${k.key}: ${k.value}`).join(", ");
-const json = (value: unknown) => (value === undefined ? "" : JSON.stringify(value));
-const mask = (key: string | null) => (key ? `${key.slice(0, 8)}…` : "");
+/** JSON for a cell; a value that cannot be serialised is shown as such rather than breaking the page. */
+const json = (value: unknown) => {
+  try {
+    return value === undefined ? "" : JSON.stringify(value);
+  } catch {
+    return "[cannot be shown]";
+  }
+};
+const mask = (key: string | null) => (key ? maskKey(key) : "");
 const cell = (value: unknown) => `<td>${escapeHtml(value)}</td>`;
 const row = (cells: unknown[]) => `<tr>${cells.map(cell).join("")}</tr>`;
 
@@ -38,8 +47,54 @@ ${body}
 </tbody></table>`;
 }
 
-/** The whole page for the store's current state. */
-export function renderInspector(store: EmulatorStore): string {
+function companyKey(company: WireCompany): string | undefined {
+  const first = company.keys[0];
+  return first && `${first.key}:${first.value}`;
+}
+
+/** The plan picker and the usage meters of one company. */
+function planCells(store: EmulatorStore, company: WireCompany, planKeys: string[]): string {
+  const key = companyKey(company);
+  if (!key || planKeys.length === 0) return "<td></td><td></td>";
+  const { flags, plan } = store.answersFor({
+    company: Object.fromEntries([[company.keys[0]!.key, company.keys[0]!.value]]),
+  });
+  const options = planKeys
+    .map(
+      (p) => `<option value="${escapeHtml(p)}"${plan?.id === p ? " selected" : ""}>${escapeHtml(p)}</option>`,
+    )
+    .join("");
+  const select = `<select data-company="${escapeHtml(key)}" aria-label="plan">${plan ? "" : "<option selected>—</option>"}${options}</select>`;
+  const meters = flags
+    .filter((f) => f.entitlement)
+    .map((f) => {
+      const e = f.entitlement!;
+      const used =
+        e.usage === null || e.usage === undefined
+          ? ""
+          : `${e.usage}${e.allocation == null ? "" : ` / ${e.allocation}`} `;
+      return `${f.flag}: ${used}${f.value ? "✓" : "✗"}`;
+    })
+    .join(", ");
+  return `<td>${select}</td>${cell(meters)}`;
+}
+
+const SCRIPT = (token: string) => `<script>
+document.addEventListener("change", async (event) => {
+  const select = event.target;
+  if (!(select instanceof HTMLSelectElement) || !select.dataset.company) return;
+  await fetch("/admin/companies/" + encodeURIComponent(select.dataset.company) + "/plan", {
+    method: "PUT",
+    headers: { "content-type": "application/json", "x-schematic-emulator-token": ${JSON.stringify(token)} },
+    body: JSON.stringify({ plan: select.value }),
+  });
+  location.reload();
+});
+</script>`;
+
+/** The whole page for the store's current state; `token` authorises its actions. */
+export function renderInspector(store: EmulatorStore, token: string): string {
+  const planKeys = Object.keys(store.getCatalog().plans);
   const companies = store.companies();
   const users = store.users();
   const events = store.events();
@@ -56,9 +111,11 @@ export function renderInspector(store: EmulatorStore): string {
   const companyRows = companies
     .slice(-SHOWN)
     .reverse()
-    .map((c) =>
-      row([c.name, c.id, keysText(c.keys), json(c.traits), (usersByCompany.get(c.id) ?? []).join(", ")]),
-    );
+    .map((c) => {
+      const cells = [c.name, c.id].map(cell).join("") + planCells(store, c, planKeys);
+      const rest = [keysText(c.keys), json(c.traits), (usersByCompany.get(c.id) ?? []).join(", ")];
+      return `<tr>${cells}${rest.map(cell).join("")}</tr>`;
+    });
   const userRows = users
     .slice(-SHOWN)
     .reverse()
@@ -102,8 +159,9 @@ code{background:#f4f4f4;padding:0 .2rem}
 <h1>Schematic emulator</h1>
 <p>${escapeHtml(summary)}. JSON: <a href="/companies"><code>/companies</code></a> <a href="/users"><code>/users</code></a>
 <a href="/events"><code>/events</code></a> <a href="/stats"><code>/stats</code></a> <a href="/requests"><code>/requests</code></a>. This page refreshes every 2 s.</p>
-${table("Companies", companies.length, ["name", "id", "keys", "traits", "users"], companyRows)}
+${table("Companies", companies.length, ["name", "id", "plan", "usage", "keys", "traits", "users"], companyRows)}
 ${table("Users", users.length, ["name", "id", "keys", "traits", "companies"], userRows)}
 ${table("Events", events.length, ["received", "type", "via", "body", "event id", "key"], eventRows)}
+${SCRIPT(token)}
 </body></html>`;
 }

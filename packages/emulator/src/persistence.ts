@@ -69,7 +69,14 @@ export function persistStore(
 
   const write = (): Promise<void> => {
     dirty = false;
-    const data = JSON.stringify(store.toSnapshot());
+    let data: string;
+    try {
+      data = JSON.stringify(store.toSnapshot());
+    } catch (error) {
+      // Never from data that came over HTTP (bodies are size- and depth-checked); still never a crash.
+      onError(error);
+      return Promise.resolve();
+    }
     writing = writeAtomically(file, data)
       .catch(onError)
       .finally(() => {

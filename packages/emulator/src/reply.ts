@@ -22,6 +22,8 @@ export interface EmulatorReply {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Set when the answer is an injected fault (for the CLI's request lines). */
+  fault?: "fail" | "rate-limit";
 }
 
 export function jsonReply(status: number, payload: unknown, headers?: Record<string, string>): EmulatorReply {

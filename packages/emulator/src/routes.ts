@@ -2,8 +2,12 @@
  * The route table: what each path does. API routes (the protocol of
  * `WIRE.md`) are counted, logged and subject to fault injection; inspection
  * routes (`GET /`, `/companies`, `/users`, `/events`, `/stats`, `/requests`,
- * `POST /reset`) are not, so tests can read state while faults are on.
+ * `/catalog`) and state-changing ones (`POST /reset`, the admin routes) are
+ * not, so tests can read and set state while faults are on. State changes
+ * need a secret key; every JSON answer masks API keys.
  */
+import { maskKey } from "@schematic-sdk/core";
+import { matchAdmin } from "./adminRoutes";
 import { requireKey } from "./auth";
 import { badRequest } from "./httpError";
 import { renderInspector } from "./inspector";
@@ -21,12 +25,15 @@ import {
 export interface RouteContext {
   store: EmulatorStore;
   request: EmulatorRequest;
+  /** The token the inspector page sends with its actions. */
+  inspectorToken: string;
   /** The decoded `{key}` of `/flags/{key}/check`. */
   flag?: string;
 }
 
 export interface Route {
-  kind: "api" | "inspect";
+  /** `api`: the protocol; `inspect`: reads; `write`: changes state (needs a secret key). */
+  kind: "api" | "inspect" | "write";
   handle(context: RouteContext): EmulatorReply;
 }
 
@@ -123,6 +130,7 @@ const routes: Record<string, Route> = {
       }
       const { duplicates, eventsReceived } = store.stats();
       const events = store.events(type ? { type } : {});
+      for (const e of events) if (e.api_key !== null) e.api_key = maskKey(e.api_key);
       return listReply(events, request.query, { type, duplicates, received: eventsReceived });
     },
   },
@@ -139,8 +147,9 @@ const routes: Record<string, Route> = {
       return envelope(store.requests(filter), filter);
     },
   },
+  "GET /catalog": { kind: "inspect", handle: ({ store }) => envelope(store.getCatalog()) },
   "POST /reset": {
-    kind: "inspect",
+    kind: "write",
     handle: ({ store }) => {
       store.reset();
       return envelope({ reset: true });
@@ -148,10 +157,10 @@ const routes: Record<string, Route> = {
   },
   "GET /": {
     kind: "inspect",
-    handle: ({ store }) => ({
+    handle: ({ store, inspectorToken }) => ({
       status: 200,
       headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
-      body: renderInspector(store),
+      body: renderInspector(store, inspectorToken),
     }),
   },
   "GET /favicon.ico": { kind: "inspect", handle: () => ({ status: 204, headers: {}, body: "" }) },
@@ -166,6 +175,11 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
   const path = rawPath.length > 1 && rawPath.endsWith("/") ? rawPath.slice(0, -1) : rawPath;
   const route = routes[`${method} ${path}`];
   if (route) return { route };
+  const admin = matchAdmin(method, path);
+  if (admin)
+    return "allow" in admin
+      ? admin
+      : { route: { kind: admin.write ? "write" : "inspect", handle: admin.handle } };
   const flagMatch = path !== "/flags/check" ? FLAG_PATH.exec(path) : null;
   if (flagMatch) {
     if (method !== "POST") return { allow: ["POST"] };

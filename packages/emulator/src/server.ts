@@ -1,21 +1,31 @@
 /**
- * The emulator over real HTTP with Node's `http` module (imported lazily, so
- * this file is harmless to bundle for a worker). The server converts Node
- * requests straight to the handler's plain objects, with keep-alive on, so
- * the per-request cost stays low under benchmarks. It takes the emulator's
- * factory: `startEmulator` passes `createEmulator`, the CLI the core alone
- * (no msw to load).
+ * The emulator over real HTTP with Node's `http` module. The server converts
+ * Node requests straight to the handler's plain objects, with keep-alive on,
+ * so the per-request cost stays low under benchmarks. msw is never loaded.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Emulator } from "./emulator";
-import { type EmulatorCore, handlerOf } from "./emulatorCore";
+import { type Catalog, parseCatalog } from "./catalog";
+import { createEmulator, type Emulator, internalsOf } from "./emulator";
 import { type FlagsConfig, parseFlagsConfig } from "./flags";
 import type { RequestHandler } from "./handler";
-import { type EmulatorOptions, emulatorDefaults } from "./options";
+import { checkOptionNames } from "./optionNames";
+import { EMULATOR_OPTION_NAMES, type EmulatorOptions, emulatorDefaults } from "./options";
 import { loadDataFile, type Persistence, persistStore } from "./persistence";
 
+/** One answered request, as the CLI prints it. */
+export interface RequestLine {
+  method: string;
+  /** The path with its query string. */
+  path: string;
+  status: number;
+  /** Milliseconds from the end of the request body to the answer. */
+  ms: number;
+  /** The injected fault that answered, if one did. */
+  fault?: "fail" | "rate-limit";
+}
+
 /** Options of {@link startEmulator}: those of `createEmulator`, plus where to listen and persist. */
-export interface StartEmulatorOptions extends Omit<EmulatorOptions, "flags"> {
+export interface StartEmulatorOptions extends Omit<EmulatorOptions, "flags" | "catalog"> {
   /** 0 picks a free port. @default 8787 */
   port?: number;
   /** @default "127.0.0.1" */
@@ -24,12 +34,25 @@ export interface StartEmulatorOptions extends Omit<EmulatorOptions, "flags"> {
   dataFile?: string;
   /** Flags, or the path of a flags file. */
   flags?: FlagsConfig | string;
+  /** A catalog, or the path of a catalog file. */
+  catalog?: Catalog | string;
   /** Milliseconds between a change and the data file write. @default 250 */
   persistDelay?: number;
+  /** Called after each answer (the CLI prints a line). */
+  onRequest?: (line: RequestLine) => void;
 }
 
+const START_OPTION_NAMES = [
+  ...EMULATOR_OPTION_NAMES,
+  "port",
+  "host",
+  "dataFile",
+  "persistDelay",
+  "onRequest",
+] as const;
+
 /** A started emulator. */
-export interface RunningEmulator<E extends EmulatorCore = Emulator> {
+export interface RunningEmulator<E extends Emulator = Emulator> {
   /** e.g. `http://127.0.0.1:8787` (no trailing slash). */
   url: string;
   port: number;
@@ -40,16 +63,16 @@ export interface RunningEmulator<E extends EmulatorCore = Emulator> {
   close(): Promise<void>;
 }
 
-async function readFlagsFile(path: string): Promise<FlagsConfig> {
+async function readJsonFile<T>(path: string, what: string, parse: (value: unknown) => T): Promise<T> {
   const { readFile } = await import("node:fs/promises");
   try {
-    return parseFlagsConfig(JSON.parse(await readFile(path, "utf8")));
+    return parse(JSON.parse(await readFile(path, "utf8")));
   } catch (error) {
-    throw new Error(`Cannot load flags file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot load ${what} file ${path}: ${(error as Error).message}`, { cause: error });
   }
 }
 
-function serve(handle: RequestHandler, maxBodyBytes: number) {
+function serve(handle: RequestHandler, maxBodyBytes: number, onRequest?: (line: RequestLine) => void) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -62,6 +85,7 @@ function serve(handle: RequestHandler, maxBodyBytes: number) {
       const rawUrl = req.url ?? "/";
       const q = rawUrl.indexOf("?");
       const tooLarge = size > maxBodyBytes;
+      const started = performance.now();
       handle({
         method: req.method ?? "GET",
         path: q === -1 ? rawUrl : rawUrl.slice(0, q),
@@ -77,6 +101,13 @@ function serve(handle: RequestHandler, maxBodyBytes: number) {
           reply.headers["content-length"] = String(Buffer.byteLength(reply.body));
           res.writeHead(reply.status, reply.headers);
           res.end(reply.body);
+          onRequest?.({
+            method: req.method ?? "GET",
+            path: rawUrl,
+            status: reply.status,
+            ms: performance.now() - started,
+            ...(reply.fault && { fault: reply.fault }),
+          });
         },
         () => {
           res.writeHead(500, { "content-type": "application/json" });
@@ -87,28 +118,50 @@ function serve(handle: RequestHandler, maxBodyBytes: number) {
   };
 }
 
-/** Makes an emulator with `create` and serves it (see `startEmulator`). */
-export async function startServer<E extends EmulatorCore>(
-  create: (options: EmulatorOptions) => E,
-  options: StartEmulatorOptions = {},
-): Promise<RunningEmulator<E>> {
+/**
+ * Starts the emulator on `http://127.0.0.1:8787` (or the given host and port).
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "@schematic-sdk/emulator/node";
+ *
+ * const { url, emulator, close } = await startEmulator({ port: 0, catalog: "catalog.json" });
+ * // point the SDK's apiUrl and eventUrl at `url`
+ * await close();
+ * ```
+ */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  checkOptionNames(options, START_OPTION_NAMES, "startEmulator");
   const { createServer } = await import("node:http");
-  const { port = emulatorDefaults.port, host = emulatorDefaults.host, dataFile, flags, ...rest } = options;
-  const emulator = create({
+  const {
+    port = emulatorDefaults.port,
+    host = emulatorDefaults.host,
+    dataFile,
+    flags,
+    catalog,
+    persistDelay,
+    onRequest,
+    ...rest
+  } = options;
+  const emulator = createEmulator({
     ...rest,
-    ...(flags !== undefined && { flags: typeof flags === "string" ? await readFlagsFile(flags) : flags }),
+    ...(flags !== undefined && {
+      flags: typeof flags === "string" ? await readJsonFile(flags, "flags", parseFlagsConfig) : flags,
+    }),
+    ...(catalog !== undefined && {
+      catalog: typeof catalog === "string" ? await readJsonFile(catalog, "catalog", parseCatalog) : catalog,
+    }),
   });
   let persistence: Persistence | undefined;
   if (dataFile !== undefined) {
     await loadDataFile(emulator.store, dataFile);
-    persistence = persistStore(
-      emulator.store,
-      dataFile,
-      options.persistDelay ?? emulatorDefaults.persistDelay,
-    );
+    persistence = persistStore(emulator.store, dataFile, persistDelay ?? emulatorDefaults.persistDelay);
   }
   const maxBodyBytes = options.maxBodyBytes ?? emulatorDefaults.maxBodyBytes;
-  const server = createServer({ keepAlive: true }, serve(handlerOf(emulator), maxBodyBytes));
+  const server = createServer(
+    { keepAlive: true },
+    serve(internalsOf(emulator).handle, maxBodyBytes, onRequest),
+  );
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
   try {

@@ -1,15 +1,27 @@
 /**
- * The emulator's state: companies, users, memberships, events, flags, and the
- * bookkeeping tests read (counts and the request log). Everything is in
- * memory and indexed; no request costs a scan.
+ * The emulator's state: companies, users, memberships, events, flags, the
+ * catalog with usage and plan assignments, and the bookkeeping tests read
+ * (counts and the request log). Everything is in memory and indexed; no
+ * request costs a scan, and usage is summed as events arrive.
  */
-import type { Keys, WireCompany, WireFlagCheck, WireFlagsCheck, WireUser } from "@schematic-sdk/core";
+import type {
+  Keys,
+  TraitValue,
+  WireCompany,
+  WireFlagCheck,
+  WireFlagsCheck,
+  WireUser,
+} from "@schematic-sdk/core";
+import type { Catalog, EntitlementValue } from "./catalog";
 import { EntityTable } from "./entities";
+import { EntitlementState } from "./entitlementState";
+import type { EntitlementSubject } from "./entitlements";
 import { EventLog } from "./eventLog";
 import { evaluateFlag, type FlagSubject, type FlagsConfig, parseFlagsConfig } from "./flags";
 import { HttpError } from "./httpError";
 import { newId } from "./ids";
 import { Memberships } from "./memberships";
+import { emulatorDefaults } from "./options";
 import { type EntityRecord, type StoredEvent, toWireCompany, toWireUser } from "./records";
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from "./requestLog";
 import { parseSnapshot, type StoreSnapshot, toSnapshotEntity } from "./snapshot";
@@ -19,6 +31,7 @@ import {
   type FlagContextInput,
   parseCompanyUpsert,
   parseUserUpsert,
+  trackOf,
   type UserUpsertInput,
 } from "./validate";
 
@@ -43,6 +56,13 @@ export interface EmulatorStats {
 export interface StoreSeed {
   companies?: Array<Record<string, unknown>>;
   users?: Array<Record<string, unknown>>;
+}
+
+/** What changed in a store: listeners re-read what they show (answers for a context, the inspector). */
+export interface StoreChange {
+  kind: "company" | "user" | "event" | "usage" | "plan" | "override" | "catalog" | "flags" | "reset" | "load";
+  /** The company concerned, when one is. */
+  companyId?: string;
 }
 
 /** Options of {@link EmulatorStore}; all optional. */
@@ -75,13 +95,14 @@ export class EmulatorStore {
   #flags: FlagsConfig = { flags: {} };
   /** The API request log and counts; the request handler writes it. */
   readonly requestLog: RequestLog;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Set<(change: StoreChange) => void>();
+  readonly #entitlements = new EntitlementState();
 
   constructor(options: StoreOptions = {}) {
-    this.environmentId = options.environmentId ?? "env_emulator";
+    this.environmentId = options.environmentId ?? emulatorDefaults.environmentId;
     this.#now = options.now ?? Date.now;
-    this.#events = new EventLog(options.maxEvents ?? 100_000);
-    this.requestLog = new RequestLog(options.requestLogLimit ?? 10_000, this.#now);
+    this.#events = new EventLog(options.maxEvents ?? emulatorDefaults.maxEvents);
+    this.requestLog = new RequestLog(options.requestLogLimit ?? emulatorDefaults.requestLogLimit, this.#now);
   }
 
   // ---- reading ----
@@ -136,11 +157,22 @@ export class EmulatorStore {
     return structuredClone(this.#flags);
   }
 
+  getCatalog(): Catalog {
+    return structuredClone(this.#entitlements.catalog);
+  }
+
   // ---- writing ----
 
   /** Replaces the flags (checked first; throws on a bad document). */
   setFlags(config: FlagsConfig): void {
     this.#flags = parseFlagsConfig(structuredClone(config));
+    this.#changed({ kind: "flags" });
+  }
+
+  /** Replaces the catalog (checked first; throws `CatalogError` naming the bad field). Usage stays. */
+  setCatalog(catalog: Catalog): void {
+    this.#entitlements.setCatalog(catalog);
+    this.#changed({ kind: "catalog" });
   }
 
   /** Upserts companies and users given as `POST /companies` / `POST /users` bodies; throws on bad input. */
@@ -157,7 +189,7 @@ export class EmulatorStore {
       throw new HttpError(404, "Company not found (update_only is set)");
     }
     const { record } = this.#companies.upsert(input, this.#iso());
-    this.#changed();
+    this.#changed({ kind: "company", companyId: record.id });
     return this.#wireCompany(record);
   }
 
@@ -177,19 +209,22 @@ export class EmulatorStore {
     );
     const { record } = this.#users.upsert(input, now);
     for (const company of [...companies, ...byId]) this.#memberships.link(record.id, company.id, now);
-    this.#changed();
+    this.#changed({ kind: "user" });
     return this.#wireUser(record);
   }
 
   /**
-   * Stores an event; identify events upsert exactly as the REST routes do.
-   * Returns false (and counts it) for a duplicate `tracker_event_id` / `idempotency_key`.
+   * Stores an event; identify events upsert exactly as the REST routes do,
+   * track events add their quantity to the company's usage (creating a
+   * company not seen before). Returns false (and counts it) for a duplicate
+   * `tracker_event_id` / `idempotency_key`: a duplicate is never metered twice.
    */
   recordEvent(event: EventInput, via: StoredEvent["via"]): boolean {
     if (!this.#events.admit(event.trackerEventId, event.idempotencyKey)) return false;
     const { user, company } = event.identify ?? {};
     if (company) this.upsertCompany(company);
     if (user) this.upsertUser({ ...user, companies: company ? [company.keys] : [], companyIds: [] });
+    if (event.track?.company) this.#meter(event.track.company, event.track.event, event.track.quantity);
     this.#events.push({
       id: newId("evt"),
       type: event.type,
@@ -202,38 +237,78 @@ export class EmulatorStore {
       idempotency_key: event.idempotencyKey,
       via,
     });
-    this.#changed();
+    this.#changed({ kind: "event" });
     return true;
   }
 
-  /** Forgets all data, counts and the request log; flags stay. */
+  /** Puts the company holding `keys` on `plan` (a catalog plan key; `null` returns it to the catalog's choice). */
+  setCompanyPlan(keys: Keys, plan: string | null): void {
+    const company = this.#company(keys);
+    this.#entitlements.setPlan(company.id, plan);
+    this.#changed({ kind: "plan", companyId: company.id });
+  }
+
+  /** Overrides one feature for the company holding `keys` (`null` clears the override). */
+  setCompanyOverride(keys: Keys, feature: string, value: EntitlementValue | null): void {
+    const company = this.#company(keys);
+    this.#entitlements.setOverride(company.id, feature, value);
+    this.#changed({ kind: "override", companyId: company.id });
+  }
+
+  /** Sets one trait of the company holding `keys` (`null` removes it). */
+  setCompanyTrait(keys: Keys, trait: string, value: TraitValue): void {
+    const company = this.#company(keys);
+    if (value === null) delete company.traits[trait];
+    else company.traits[trait] = value;
+    company.updated_at = this.#iso();
+    this.#changed({ kind: "company", companyId: company.id });
+  }
+
+  /** Forgets all data, usage, run-time plans and overrides, counts and the request log; flags and the catalog stay. */
   reset(): void {
     this.#companies.clear();
     this.#users.clear();
     this.#memberships.clear();
     this.#events.clear();
+    this.#entitlements.clear();
     this.requestLog.clear();
-    this.#changed();
+    this.#changed({ kind: "reset" });
   }
 
   /** Calls `listener` after every change of data (not of counts); returns an unsubscribe function. */
-  onChange(listener: () => void): () => void {
+  onChange(listener: (change: StoreChange) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
   // ---- flags ----
 
+  /** One flag: a catalog feature answers from overrides, plan and usage; other keys from the flags file. */
   checkFlag(key: string, context: FlagContextInput): WireFlagCheck {
-    return evaluateFlag(key, this.#flags, this.#subject(context));
+    const subject = this.#subject(context);
+    return this.#entitlements.isFeature(key)
+      ? this.#entitlements.answer(key, subject.entitlement, this.#now())
+      : evaluateFlag(key, this.#flags, subject.flags);
   }
 
-  checkFlags(context: FlagContextInput): WireFlagsCheck {
+  /**
+   * Every answer for a context (what `POST /flags/check` and a live push
+   * carry): catalog features first, then the flags file's, and the plan.
+   */
+  answersFor(context: FlagContextInput): WireFlagsCheck {
     const subject = this.#subject(context);
-    return {
-      flags: Object.keys(this.#flags.flags).map((key) => evaluateFlag(key, this.#flags, subject)),
-      plan: null,
-    };
+    const now = this.#now();
+    const features = this.#entitlements.featureKeys();
+    const flags = features.map((key) => this.#entitlements.answer(key, subject.entitlement, now));
+    for (const key of Object.keys(this.#flags.flags)) {
+      if (!this.#entitlements.isFeature(key)) flags.push(evaluateFlag(key, this.#flags, subject.flags));
+    }
+    return { flags, plan: this.#entitlements.planOf(subject.entitlement) };
+  }
+
+  /** Same as {@link answersFor} (the route's name). */
+  checkFlags(context: FlagContextInput): WireFlagsCheck {
+    return this.answersFor(context);
   }
 
   // ---- persistence ----
@@ -245,6 +320,7 @@ export class EmulatorStore {
       users: Array.from(this.#users.values(), toSnapshotEntity),
       memberships: this.#memberships.all(),
       events: this.#events.all(),
+      ...this.#entitlements.toSnapshot(),
     };
   }
 
@@ -256,7 +332,10 @@ export class EmulatorStore {
     for (const user of parsed.users) this.#users.insert(user);
     for (const m of parsed.memberships) this.#memberships.add(m);
     this.#events.load(parsed.events);
-    this.#changed();
+    this.#entitlements.load(parsed);
+    // Files written before usage was kept: meter the stored track events again.
+    if (!parsed.usage) for (const e of parsed.events) this.#remeter(e);
+    this.#changed({ kind: "load" });
   }
 
   // ---- internals ----
@@ -265,8 +344,33 @@ export class EmulatorStore {
     return new Date(this.#now()).toISOString();
   }
 
-  #changed(): void {
-    for (const listener of this.#listeners) listener();
+  #changed(change: StoreChange): void {
+    for (const listener of this.#listeners) listener(change);
+  }
+
+  #company(keys: Keys): EntityRecord {
+    const company = this.#companies.find(keys);
+    if (!company) {
+      const named = Object.entries(keys)
+        .map(([k, v]) => `${k}:${v}`)
+        .join(", ");
+      throw new HttpError(404, `No company holds the key ${named}; upsert or identify it first`);
+    }
+    return company;
+  }
+
+  #meter(keys: Keys, event: string, quantity: number, at = this.#now()): void {
+    if (Object.keys(keys).length === 0) return;
+    const company =
+      this.#companies.find(keys) ?? this.#companies.upsert({ keys }, new Date(at).toISOString()).record;
+    this.#entitlements.usage.add(company.id, event, quantity, at);
+  }
+
+  #remeter(stored: StoredEvent): void {
+    if (stored.type !== "track") return;
+    const track = trackOf(stored.body);
+    const at = Date.parse(stored.received_at);
+    if (track?.company && Number.isFinite(at)) this.#meter(track.company, track.event, track.quantity, at);
   }
 
   #wireCompany(record: EntityRecord): WireCompany {
@@ -277,18 +381,27 @@ export class EmulatorStore {
     return toWireUser(record, this.#memberships.ofUser(record.id), this.environmentId);
   }
 
-  #subject(context: FlagContextInput): FlagSubject {
-    const subject: FlagSubject = {};
-    if (context.company) {
-      subject.companyKeys = context.company;
+  #subject(context: FlagContextInput): { flags: FlagSubject; entitlement: EntitlementSubject } {
+    const flags: FlagSubject = {};
+    const entitlement: EntitlementSubject = { userId: null };
+    if (context.company && Object.keys(context.company).length > 0) {
+      flags.companyKeys = entitlement.companyKeys = context.company;
       const company = this.#companies.find(context.company);
-      if (company) subject.company = { id: company.id, traits: company.traits };
+      if (company) {
+        flags.company = { id: company.id, traits: company.traits };
+        const keys: Keys = {};
+        for (const [name, pair] of company.keys) keys[name] = pair.value;
+        entitlement.company = { id: company.id, keys, traits: company.traits };
+      }
     }
     if (context.user) {
-      subject.userKeys = context.user;
+      flags.userKeys = context.user;
       const user = this.#users.find(context.user);
-      if (user) subject.user = { id: user.id, traits: user.traits };
+      if (user) {
+        flags.user = { id: user.id, traits: user.traits };
+        entitlement.userId = user.id;
+      }
     }
-    return subject;
+    return { flags, entitlement };
   }
 }

@@ -4,10 +4,18 @@
  * `events[2].body.event`). Routes parse everything first and only then touch
  * the store, so a bad request never changes state.
  */
-import type { EventType, Keys, Traits, TraitValue } from "@schematic-sdk/core";
+import {
+  type EventType,
+  isPlainObject,
+  type Keys,
+  LIMITS,
+  type Traits,
+  type TraitValue,
+} from "@schematic-sdk/core";
 import { badRequest } from "./httpError";
 
-const MAX_LENGTH = 255;
+const MAX_LENGTH = LIMITS.maxStringLength;
+// Core refuses the same names in its validators; it does not export the list.
 const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
 const EVENT_TYPES = new Set<EventType>(["identify", "track", "flag_check"]);
 
@@ -43,6 +51,15 @@ export interface EventInput {
   idempotencyKey: string | null;
   /** For identify events: what to upsert. */
   identify?: { user?: EntityInput; company?: EntityInput };
+  /** For track events: what to meter. */
+  track?: TrackInput;
+}
+
+/** What a track event meters: `quantity` (1 when absent) of `event` for `company`. */
+export interface TrackInput {
+  event: string;
+  company?: Keys;
+  quantity: number;
 }
 
 /** The context of a flag check. */
@@ -55,12 +72,6 @@ type Json = Record<string, unknown>;
 
 const describe = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-
-export function isPlainObject(value: unknown): value is Json {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /** Parses a request body; anything but a JSON object is a 400. */
 export function parseJsonObject(text: string | undefined): Json {
@@ -218,12 +229,14 @@ function parseIdentifyBody(body: Json, path: string): NonNullable<EventInput["id
   return result;
 }
 
-function checkTrackBody(body: Json, path: string): void {
+function parseTrackBody(body: Json, path: string): TrackInput {
   const event = requiredString(body.event, `${path}.event`);
   if (event.length > MAX_LENGTH) throw badRequest(`${path}.event is longer than ${MAX_LENGTH} characters`);
+  const track: TrackInput = { event, quantity: 1 };
   for (const field of ["company", "user"] as const) {
     if (body[field] !== undefined && body[field] !== null) {
-      parseKeys(body[field], `${path}.${field}`, { allowEmpty: true });
+      const keys = parseKeys(body[field], `${path}.${field}`, { allowEmpty: true });
+      if (field === "company") track.company = keys;
     }
   }
   if (body.traits !== undefined && body.traits !== null) parseTraits(body.traits, `${path}.traits`);
@@ -232,6 +245,17 @@ function checkTrackBody(body: Json, path: string): void {
     if (typeof quantity !== "number" || !Number.isFinite(quantity) || quantity < 0) {
       throw badRequest(`${path}.quantity must be a non-negative number`);
     }
+    track.quantity = quantity;
+  }
+  return track;
+}
+
+/** The track of a stored event body, or undefined when it does not read as one (a data file edited by hand). */
+export function trackOf(body: Record<string, unknown>): TrackInput | undefined {
+  try {
+    return parseTrackBody(body, "body");
+  } catch {
+    return undefined;
   }
 }
 
@@ -254,7 +278,7 @@ export function parseEvent(value: unknown, path: string): EventInput {
     idempotencyKey: optionalString(object.idempotency_key, at("idempotency_key")) ?? null,
   };
   if (type === "identify") event.identify = parseIdentifyBody(body, at("body"));
-  else if (type === "track") checkTrackBody(body, at("body"));
+  else if (type === "track") event.track = parseTrackBody(body, at("body"));
   return event;
 }
 

@@ -1,6 +1,6 @@
 import { SchematicClient } from "@schematichq/schematic-typescript-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../src/index";
+import { type RunningEmulator, startEmulator } from "../src/node";
 
 // The official server SDK, pointed at the emulator, must be able to upsert and read back.
 let server: RunningEmulator;

@@ -26,7 +26,7 @@ describe("CORS", () => {
     const { emulator } = setup();
     const res = await emulator.fetch("http://emulator.test/e", {
       method: "OPTIONS",
-      headers: { origin: "http://a.test" },
+      headers: { origin: "http://localhost:4000" },
     });
     expect(res.headers.get("access-control-allow-headers")).toMatch(/X-Schematic-Api-Key/);
     expect(res.headers.get("access-control-allow-headers")).toMatch(/X-Schematic-Client-Version/);

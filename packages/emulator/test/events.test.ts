@@ -70,7 +70,9 @@ describe("POST /e", () => {
       api_key: sent.api_key,
     });
     expect(stored?.id).toMatch(/^evt_/);
-    expect(store.companies()).toHaveLength(0);
+    // Usage is metered per company: a track for a company not seen before creates it.
+    expect(store.companies().map((c) => c.keys.map((k) => `${k.key}:${k.value}`))).toEqual([["id:c_1"]]);
+    expect(store.users()).toHaveLength(0);
   });
 
   it("accepts a repeated tracker_event_id with 2xx, ignores it and counts it", async () => {

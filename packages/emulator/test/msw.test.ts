@@ -1,6 +1,6 @@
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEmulator } from "../src/index";
+import { createEmulator } from "../src/msw";
 import { SECRET } from "./helpers";
 
 const emulator = createEmulator({ apiUrl: "https://api.example.test/v1", flags: { flags: { f: true } } });
@@ -54,5 +54,25 @@ describe("msw handlers", () => {
       }),
     );
     expect(res.status).toBe(200);
+  });
+});
+
+describe("createHandlers", () => {
+  it("serves an emulator made by the main entry through msw", async () => {
+    const { createEmulator: createBare } = await import("../src/index");
+    const { createHandlers } = await import("../src/msw");
+    const bare = createBare();
+    const own = setupServer(...createHandlers(bare, { apiUrl: "https://own.example.test" }));
+    server.close();
+    own.listen({ onUnhandledRequest: "error" });
+    try {
+      const res = await post("https://own.example.test/companies", { keys: { id: "c_own" } });
+      expect(res.status).toBe(200);
+      expect(bare.store.findCompany({ id: "c_own" })).toBeDefined();
+      expect(() => createHandlers(bare, { apiURL: "x" } as never)).toThrow(/did you mean "apiUrl"/);
+    } finally {
+      own.close();
+      server.listen({ onUnhandledRequest: "error" });
+    }
   });
 });

@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../src/index";
+import { type RunningEmulator, startEmulator } from "../src/node";
 import { event, SECRET } from "./helpers";
 
 let dir: string;
