@@ -15,9 +15,8 @@ import type {
 import type { Catalog, EntitlementValue } from "./catalog";
 import { EntityTable } from "./entities";
 import { EntitlementState } from "./entitlementState";
-import type { EntitlementSubject } from "./entitlements";
 import { EventLog } from "./eventLog";
-import { evaluateFlag, type FlagSubject, type FlagsConfig, parseFlagsConfig } from "./flags";
+import { evaluateFlag, type FlagsConfig, parseFlagsConfig } from "./flags";
 import { HttpError } from "./httpError";
 import { newId } from "./ids";
 import { Memberships } from "./memberships";
@@ -25,6 +24,8 @@ import { emulatorDefaults } from "./options";
 import { type EntityRecord, type StoredEvent, toWireCompany, toWireUser } from "./records";
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from "./requestLog";
 import { parseSnapshot, type StoreSnapshot, toSnapshotEntity } from "./snapshot";
+import type { EmulatorStats, StoreChange, StoreOptions, StoreSeed } from "./storeTypes";
+import { subjectsOf } from "./subjects";
 import {
   type CompanyUpsertInput,
   type EventInput,
@@ -35,43 +36,7 @@ import {
   type UserUpsertInput,
 } from "./validate";
 
-/** Counts since start (or the last reset). */
-export interface EmulatorStats {
-  /** API requests received, injected faults included (inspection routes and CORS preflights are not counted). */
-  requests: number;
-  /** Answers by status code, e.g. `{ "200": 10, "503": 2 }`. */
-  statuses: Record<string, number>;
-  companies: number;
-  users: number;
-  /** Events stored. */
-  events: number;
-  /** Events that arrived on `/e` and `/batch`, duplicates included. */
-  eventsReceived: number;
-  /** Events ignored because their `tracker_event_id` or `idempotency_key` was seen before. */
-  duplicates: number;
-  faults: { failed: number; rateLimited: number };
-}
-
-/** Data to put in a store, in the wire's own shapes (`POST /companies` and `POST /users` bodies). */
-export interface StoreSeed {
-  companies?: Array<Record<string, unknown>>;
-  users?: Array<Record<string, unknown>>;
-}
-
-/** What changed in a store: listeners re-read what they show (answers for a context, the inspector). */
-export interface StoreChange {
-  kind: "company" | "user" | "event" | "usage" | "plan" | "override" | "catalog" | "flags" | "reset" | "load";
-  /** The company concerned, when one is. */
-  companyId?: string;
-}
-
-/** Options of {@link EmulatorStore}; all optional. */
-export interface StoreOptions {
-  environmentId?: string;
-  now?: () => number;
-  requestLogLimit?: number;
-  maxEvents?: number;
-}
+export type { EmulatorStats, StoreChange, StoreOptions, StoreSeed } from "./storeTypes";
 
 /**
  * The emulator's state. Reach it as `emulator.store`; reads return copies in
@@ -285,7 +250,7 @@ export class EmulatorStore {
 
   /** One flag: a catalog feature answers from overrides, plan and usage; other keys from the flags file. */
   checkFlag(key: string, context: FlagContextInput): WireFlagCheck {
-    const subject = this.#subject(context);
+    const subject = subjectsOf(context, this.#companies, this.#users);
     return this.#entitlements.isFeature(key)
       ? this.#entitlements.answer(key, subject.entitlement, this.#now())
       : evaluateFlag(key, this.#flags, subject.flags);
@@ -296,7 +261,7 @@ export class EmulatorStore {
    * carry): catalog features first, then the flags file's, and the plan.
    */
   answersFor(context: FlagContextInput): WireFlagsCheck {
-    const subject = this.#subject(context);
+    const subject = subjectsOf(context, this.#companies, this.#users);
     const now = this.#now();
     const features = this.#entitlements.featureKeys();
     const flags = features.map((key) => this.#entitlements.answer(key, subject.entitlement, now));
@@ -379,29 +344,5 @@ export class EmulatorStore {
 
   #wireUser(record: EntityRecord): WireUser {
     return toWireUser(record, this.#memberships.ofUser(record.id), this.environmentId);
-  }
-
-  #subject(context: FlagContextInput): { flags: FlagSubject; entitlement: EntitlementSubject } {
-    const flags: FlagSubject = {};
-    const entitlement: EntitlementSubject = { userId: null };
-    if (context.company && Object.keys(context.company).length > 0) {
-      flags.companyKeys = entitlement.companyKeys = context.company;
-      const company = this.#companies.find(context.company);
-      if (company) {
-        flags.company = { id: company.id, traits: company.traits };
-        const keys: Keys = {};
-        for (const [name, pair] of company.keys) keys[name] = pair.value;
-        entitlement.company = { id: company.id, keys, traits: company.traits };
-      }
-    }
-    if (context.user) {
-      flags.userKeys = context.user;
-      const user = this.#users.find(context.user);
-      if (user) {
-        flags.user = { id: user.id, traits: user.traits };
-        entitlement.userId = user.id;
-      }
-    }
-    return { flags, entitlement };
   }
 }
