@@ -4,7 +4,7 @@
  * in one run, on the built packages. Prints a markdown table (stdout; progress
  * goes to stderr) and writes bench/results.json. See README.md.
  *
- *   node run.mjs [--quick] [--only bundle,import,calls,requests,upsert,track]
+ *   node run.mjs [--quick] [--only bundle,import,calls,requests,upsert,track,entitlements]
  *                [--duration <s>] [--runs <n>] [--json <file>]
  */
 import { execFileSync } from "node:child_process";
@@ -14,12 +14,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { callsSection, requestsSection } from "./lib/browser.mjs";
 import { bundleSection } from "./lib/bundle.mjs";
+import { entitlementSection } from "./lib/emulator.mjs";
 import { importSection } from "./lib/import-cost.mjs";
 import { nodeSection } from "./lib/node.mjs";
 import { buildRows, markdown } from "./lib/table.mjs";
 import { BENCH_DIR } from "./lib/util.mjs";
 
-const SECTIONS = ["bundle", "import", "calls", "requests", "upsert", "track"];
+const SECTIONS = ["bundle", "import", "calls", "requests", "upsert", "track", "entitlements"];
 const ALIASES = { browser: ["calls", "requests"], node: ["upsert", "track"], size: ["bundle"] };
 
 const { values } = parseArgs({
@@ -151,6 +152,9 @@ if (only.has("upsert") || only.has("track"))
       log,
     }),
   );
+
+if (only.has("entitlements"))
+  results.entitlements = await step("entitlements", () => entitlementSection({ log }));
 
 results.loadAvgAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
 results.seconds = Math.round((Date.now() - started.getTime()) / 100) / 10;

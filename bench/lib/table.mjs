@@ -16,6 +16,7 @@ export const BUDGETS = {
   trackRequests: { text: "≤ 1,000", pass: (v) => v <= 1000 },
   trackRssMB: { text: "≤ 50 MB", pass: (v) => v <= 50 },
   upsertRatio: { text: "≥ 1.2 × official", pass: (_v, r) => r >= 1.2 },
+  entitlementCheckMs: { text: "≤ 1 ms", pass: (v) => v <= 1 },
 };
 
 /** A worker's error, short: a missing build says so. */
@@ -237,6 +238,20 @@ export function buildRows(results) {
       );
     }
     rows.push(row(`node: ${n} track, per call`, o.usPerCall, t.usPerCall, { digits: 2, unit: " µs" }));
+  }
+  const ent = results.entitlements;
+  if (ent) {
+    const note = ent.error
+      ? `ours: ${short(ent.error)}`
+      : `over HTTP; ${fmt(ent.events)} events stored; p99 ${fmt(ent.p99, 2)} ms`;
+    rows.push(
+      row("emulator: metered flag check after 100,000 events, p50", ent.p50, undefined, {
+        digits: 2,
+        unit: " ms",
+        budget: BUDGETS.entitlementCheckMs,
+        note,
+      }),
+    );
   }
   return rows;
 }
