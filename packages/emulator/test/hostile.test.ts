@@ -2,31 +2,15 @@
  * Hostile input over real HTTP: bodies nested far deeper than any real one,
  * pages on other origins, and callers without a key trying to change state.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../src/node";
+import { describe, expect, it } from "vitest";
 import { event, PUBLISHABLE, SECRET } from "./helpers";
+import { useServers } from "./servers";
 
-let dir: string;
-const running: RunningEmulator[] = [];
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "schematic-emulator-hostile-"));
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.close()));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function start(options: Parameters<typeof startEmulator>[0] = {}) {
-  const server = await startEmulator({ port: 0, ...options });
-  running.push(server);
-  return server;
-}
+const servers = useServers("schematic-emulator-hostile-");
+const start = servers.start;
 
 interface Raw {
   status: number;
@@ -64,7 +48,7 @@ const nested = (levels: number, leaf = "1") => `${"[".repeat(levels)}${leaf}${"]
 
 describe("deeply nested bodies", () => {
   it("are refused with 400 before anything is stored; the inspector, /events and the data file keep working", async () => {
-    const file = join(dir, "deep.json");
+    const file = join(servers.dir(), "deep.json");
     const { url, flush } = await start({ dataFile: file, persistDelay: 10 });
     const deep = nested(100_000);
     const bodies: Array<[string, string, Record<string, string>]> = [

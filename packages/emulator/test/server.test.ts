@@ -1,29 +1,13 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../src/node";
+import { describe, expect, it } from "vitest";
+import { startEmulator } from "../src/node";
 import { event, SECRET } from "./helpers";
+import { useServers } from "./servers";
 
-let dir: string;
-const running: RunningEmulator[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "schematic-emulator-"));
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.close()));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function start(options: Parameters<typeof startEmulator>[0] = {}) {
-  const server = await startEmulator({ port: 0, ...options });
-  running.push(server);
-  return server;
-}
+const servers = useServers("schematic-emulator-");
+const start = servers.start;
 
 const post = (url: string, body: unknown, key = SECRET) =>
   fetch(url, {
@@ -75,7 +59,7 @@ describe("startEmulator", () => {
   });
 
   it("loads a flags file", async () => {
-    const file = join(dir, "flags.json");
+    const file = join(servers.dir(), "flags.json");
     await writeFile(
       file,
       JSON.stringify({ flags: { f: { default: false, companies: { "id:c_1": true } } } }),
@@ -88,7 +72,7 @@ describe("startEmulator", () => {
   });
 
   it("persists to a data file atomically and loads it on the next start", async () => {
-    const file = join(dir, "round-trip.json");
+    const file = join(servers.dir(), "round-trip.json");
     const first = await start({ dataFile: file, persistDelay: 20 });
     await post(`${first.url}/users`, { keys: { id: "u_1" }, company: { id: "c_1" }, name: "Ann" });
     await post(`${first.url}/e`, event("track", { event: "query" }));
@@ -97,7 +81,7 @@ describe("startEmulator", () => {
     expect(written.users).toHaveLength(1);
     await post(`${first.url}/companies`, { keys: { id: "c_2" } });
     await first.close();
-    expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect((await readdir(servers.dir())).filter((f) => f.endsWith(".tmp"))).toEqual([]);
 
     const second = await start({ dataFile: file });
     const { store } = second.emulator;
@@ -115,7 +99,7 @@ describe("startEmulator", () => {
   });
 
   it("refuses a corrupt data file and leaves it untouched", async () => {
-    const file = join(dir, "corrupt.json");
+    const file = join(servers.dir(), "corrupt.json");
     for (const content of ["{not json", JSON.stringify({ version: 1, companies: "x" })]) {
       await writeFile(file, content);
       await expect(startEmulator({ port: 0, dataFile: file })).rejects.toThrow(/corrupt/);
