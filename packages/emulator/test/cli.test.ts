@@ -105,3 +105,52 @@ describe("runCli", () => {
     expect(help.out.join("\n")).toMatch(/--rate-limit/);
   });
 });
+
+describe("request lines", () => {
+  async function run(args: string[], isTTY = false) {
+    const t = io();
+    t.cliIo.isTTY = isTTY;
+    const done = runCli(["--port", "0", ...args], t.cliIo);
+    const url = await t.started;
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, {
+        method: "POST",
+        headers: { "x-schematic-api-key": SECRET },
+        body: JSON.stringify(body),
+      });
+    const stop = () => {
+      t.signals.emit("SIGINT");
+      return done;
+    };
+    return { ...t, url, post, stop };
+  }
+  const lines = (out: string[]) => out.filter((line) => /^(GET|POST|PUT|DELETE|OPTIONS) /.test(line));
+
+  it("prints one line per request: method, path, status, milliseconds and the fault that fired", async () => {
+    const cli = await run(["--fail-rate", "1"]);
+    await cli.post("/companies", { keys: { id: "c" } });
+    await fetch(`${cli.url}/stats?x=1`);
+    expect(await cli.stop()).toBe(0);
+    const printed = lines(cli.out);
+    expect(printed[0]).toMatch(/^POST \/companies 503 \d+\.\d ms \[fault: fail\]$/);
+    expect(printed[1]).toMatch(/^GET \/stats\?x=1 200 \d+\.\d ms$/);
+    expect(printed.join("\n")).not.toContain("\x1b[");
+  });
+
+  it("colours the status only on a terminal", async () => {
+    const cli = await run([], true);
+    await cli.post("/companies", {});
+    await cli.stop();
+    expect(lines(cli.out)[0]).toMatch(/^POST \/companies \x1b\[33m400\x1b\[0m/);
+  });
+
+  it("--quiet prints none; --catalog is loaded and summarised", async () => {
+    const file = join(dir, "catalog.json");
+    await writeFile(file, await readFile(new URL("../../../examples/catalog.json", import.meta.url), "utf8"));
+    const cli = await run(["--quiet", "--catalog", file]);
+    await cli.post("/companies", { keys: { id: "c" } });
+    await cli.stop();
+    expect(lines(cli.out)).toEqual([]);
+    expect(cli.out.join("\n")).toContain(`catalog:   3 features, 2 plans from ${file}`);
+  });
+});
