@@ -141,7 +141,7 @@ describe("request lines", () => {
     const cli = await run([], true);
     await cli.post("/companies", {});
     await cli.stop();
-    expect(lines(cli.out)[0]).toMatch(/^POST \/companies \x1b\[33m400\x1b\[0m/);
+    expect(lines(cli.out)[0]?.startsWith("POST /companies \x1b[33m400\x1b[0m")).toBe(true);
   });
 
   it("--quiet prints none; --catalog is loaded and summarised", async () => {
