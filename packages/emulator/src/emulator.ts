@@ -32,6 +32,9 @@ export function internalsOf(emulator: Emulator): { handle: RequestHandler; fault
   return found;
 }
 
+const mswOption = `is an option of the msw handlers: import { createEmulator } from "@schematic-sdk/emulator/msw" (the fetch answers any URL without it)`;
+const HANDLER_OPTIONS_ELSEWHERE = { apiUrl: mswOption, eventUrl: mswOption, anyOrigin: mswOption };
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -50,7 +53,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * ```
  */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  checkOptionNames(options, EMULATOR_OPTION_NAMES, "createEmulator");
+  checkOptionNames(options, EMULATOR_OPTION_NAMES, "createEmulator", HANDLER_OPTIONS_ELSEWHERE);
   const o = { ...emulatorDefaults, ...options };
   const store = new EmulatorStore({
     environmentId: o.environmentId,

@@ -39,13 +39,20 @@ export function closestName(name: string, known: readonly string[]): string | un
  * Throws `SchematicConfigError` when `options` is not a plain object or holds
  * a name not in `known`.
  */
-export function checkOptionNames(options: unknown, known: readonly string[], where: string): void {
+export function checkOptionNames(
+  options: unknown,
+  known: readonly string[],
+  where: string,
+  elsewhere: Record<string, string> = {},
+): void {
   if (options === undefined) return;
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new SchematicConfigError(`${where}: options must be an object, like { port: 0 }`);
   }
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
+    if (Object.hasOwn(elsewhere, name))
+      throw new SchematicConfigError(`${where}: "${name}" ${elsewhere[name]}`);
     const close = closestName(name, known);
     throw new SchematicConfigError(
       `${where}: unknown option "${name}"${close ? ` — did you mean "${close}"?` : ""} Known options: ${known.join(", ")}.`,

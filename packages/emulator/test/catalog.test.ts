@@ -88,6 +88,8 @@ describe("catalog", () => {
       /unknown option "catalogue" — did you mean "catalog"\?/,
     );
     expect(() => createEmulator({ failrate: 0.5 } as never)).toThrow(/did you mean "failRate"/);
-    expect(() => createEmulator({ apiUrl: "x" } as never)).toThrow(/unknown option "apiUrl"/);
+    expect(() => createEmulator({ apiUrl: "x" } as never)).toThrow(
+      /"apiUrl" is an option of the msw handlers: import \{ createEmulator \} from "@schematic-sdk\/emulator\/msw"/,
+    );
   });
 });
