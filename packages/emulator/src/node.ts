@@ -1,8 +1,9 @@
 /**
- * `@schematic-sdk/emulator/node`: the emulator over real HTTP on Node
- * (`startEmulator`), with an optional data file, as the `schematic-emulator`
- * CLI runs it. Never loads msw.
+ * `@schematic-sdk/emulator/node`: everything of the main entry plus the
+ * emulator over real HTTP on Node (`startEmulator`), with an optional data
+ * file, as the `schematic-emulator` CLI runs it. Never loads msw.
  */
+export * from "./index";
 export {
   type RequestLine,
   type RunningEmulator,
