@@ -79,4 +79,6 @@ export const emulatorDefaults = Object.freeze({
   port: 8787,
   /** Milliseconds between a change and the data file write that includes it. */
   persistDelay: 250,
+  /** Milliseconds between a change and the live pushes it causes (changes within it are sent together). */
+  pushDelay: 10,
 });

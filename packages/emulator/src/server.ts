@@ -5,9 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Catalog, parseCatalog } from "./catalog";
+import { CorsPolicy } from "./cors";
 import { createEmulator, type Emulator, internalsOf } from "./emulator";
 import { type FlagsConfig, parseFlagsConfig } from "./flags";
 import type { RequestHandler } from "./handler";
+import { serveLive } from "./live";
 import { checkOptionNames } from "./optionNames";
 import { EMULATOR_OPTION_NAMES, type EmulatorOptions, emulatorDefaults } from "./options";
 import { loadDataFile, type Persistence, persistStore } from "./persistence";
@@ -40,6 +42,8 @@ export interface StartEmulatorOptions extends Omit<EmulatorOptions, "flags" | "c
   persistDelay?: number;
   /** Called after each answer (the CLI prints a line). */
   onRequest?: (line: RequestLine) => void;
+  /** Milliseconds between a change and the live (WebSocket) pushes it causes. @default 10 */
+  pushDelay?: number;
 }
 
 const START_OPTION_NAMES = [
@@ -49,6 +53,7 @@ const START_OPTION_NAMES = [
   "dataFile",
   "persistDelay",
   "onRequest",
+  "pushDelay",
 ] as const;
 
 /** A started emulator. */
@@ -141,6 +146,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     catalog,
     persistDelay,
     onRequest,
+    pushDelay,
     ...rest
   } = options;
   const emulator = createEmulator({
@@ -158,10 +164,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     persistence = persistStore(emulator.store, dataFile, persistDelay ?? emulatorDefaults.persistDelay);
   }
   const maxBodyBytes = options.maxBodyBytes ?? emulatorDefaults.maxBodyBytes;
-  const server = createServer(
-    { keepAlive: true },
-    serve(internalsOf(emulator).handle, maxBodyBytes, onRequest),
-  );
+  const { handle, faults } = internalsOf(emulator);
+  const server = createServer({ keepAlive: true }, serve(handle, maxBodyBytes, onRequest));
+  const stopLive = serveLive(server, {
+    store: emulator.store,
+    faults,
+    cors: new CorsPolicy(rest.cors ?? []),
+    maxBodyDepth: rest.maxBodyDepth ?? emulatorDefaults.maxBodyDepth,
+    pushDelay: pushDelay ?? emulatorDefaults.pushDelay,
+  });
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
   try {
@@ -173,6 +184,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       });
     });
   } catch (error) {
+    stopLive();
     await persistence?.close();
     throw error;
   }
@@ -187,6 +199,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     flush: async () => persistence?.flush(),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
+        stopLive();
         server.close(() => resolve());
         server.closeAllConnections();
       }).then(() => persistence?.close());
