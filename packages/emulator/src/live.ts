@@ -5,12 +5,13 @@
  * that context changes. After each store change the answers of every
  * connected context are recomputed (they are cheap: usage is pre-summed)
  * and sent only where they differ from what that socket last got.
- * Node-only (the `ws` package); loaded by the HTTP server alone.
+ * Node-only (the `ws` package, loaded at the first upgrade, so a server
+ * nobody opens a socket to starts without it).
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { isPublishableKey, isSecretKey } from "@schematic-sdk/core";
-import { type WebSocket, WebSocketServer } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import type { CorsPolicy } from "./cors";
 import { nestsDeeperThan } from "./depth";
 import type { Faults } from "./faults";
@@ -48,7 +49,13 @@ export interface LiveParts {
 /** Serves live flag values on `server`'s upgrade requests; returns a function that closes every socket. */
 export function serveLive(server: Server, parts: LiveParts): () => void {
   const { store, faults, cors, maxBodyDepth, pushDelay } = parts;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  let wss: Promise<WebSocketServer> | undefined;
+  const socketServer = () => {
+    wss ??= import("ws").then(
+      ({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 }),
+    );
+    return wss;
+  };
   const subscribers = new Map<WebSocket, Subscriber>();
 
   const message = (context: FlagContextInput) => {
@@ -93,35 +100,39 @@ export function serveLive(server: Server, parts: LiveParts): () => void {
     const decision = faults.decide();
     if (decision.kind === "fail") return refuse(socket, 503, "Injected fault (fail-rate)");
     if (decision.kind === "rate-limit") return refuse(socket, 429, "Rate limit exceeded (rate-limit)");
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const key = url.searchParams.get("apiKey");
-      if (!isPublishableKey(key)) {
-        const why = isSecretKey(key)
-          ? "a secret key must never reach a browser"
-          : "expected a publishable key (api_…)";
-        ws.close(CLOSE_BAD_KEY, `Invalid API key: ${why}`);
-        return;
-      }
-      const subscriber: Subscriber = {};
-      subscribers.set(ws, subscriber);
-      ws.on("close", () => subscribers.delete(ws));
-      ws.on("error", () => ws.terminate());
-      ws.on("message", (data) => {
-        try {
-          const text = data.toString();
-          if (nestsDeeperThan(text, maxBodyDepth)) throw new HttpError(400, "message nests too deep");
-          const body = parseJsonObject(text);
-          const context = body.data === undefined || body.data === null ? {} : body.data;
-          if (typeof context !== "object" || Array.isArray(context))
-            throw new HttpError(400, "data must be a context object");
-          subscriber.context = parseFlagContext(context as Record<string, unknown>);
-          subscriber.sent = undefined; // a (re)sent context always gets a full answer
-          push(ws, subscriber);
-        } catch (error) {
-          ws.close(CLOSE_BAD_MESSAGE, (error as Error).message.slice(0, 120));
-        }
-      });
-    });
+    socketServer().then(
+      (server) =>
+        server.handleUpgrade(req, socket, head, (ws) => {
+          const key = url.searchParams.get("apiKey");
+          if (!isPublishableKey(key)) {
+            const why = isSecretKey(key)
+              ? "a secret key must never reach a browser"
+              : "expected a publishable key (api_…)";
+            ws.close(CLOSE_BAD_KEY, `Invalid API key: ${why}`);
+            return;
+          }
+          const subscriber: Subscriber = {};
+          subscribers.set(ws, subscriber);
+          ws.on("close", () => subscribers.delete(ws));
+          ws.on("error", () => ws.terminate());
+          ws.on("message", (data) => {
+            try {
+              const text = data.toString();
+              if (nestsDeeperThan(text, maxBodyDepth)) throw new HttpError(400, "message nests too deep");
+              const body = parseJsonObject(text);
+              const context = body.data === undefined || body.data === null ? {} : body.data;
+              if (typeof context !== "object" || Array.isArray(context))
+                throw new HttpError(400, "data must be a context object");
+              subscriber.context = parseFlagContext(context as Record<string, unknown>);
+              subscriber.sent = undefined; // a (re)sent context always gets a full answer
+              push(ws, subscriber);
+            } catch (error) {
+              ws.close(CLOSE_BAD_MESSAGE, (error as Error).message.slice(0, 120));
+            }
+          });
+        }),
+      () => socket.destroy(),
+    );
   };
   server.on("upgrade", onUpgrade);
 
@@ -131,6 +142,6 @@ export function serveLive(server: Server, parts: LiveParts): () => void {
     server.off("upgrade", onUpgrade);
     for (const socket of subscribers.keys()) socket.terminate();
     subscribers.clear();
-    wss.close();
+    void wss?.then((server) => server.close());
   };
 }
