@@ -25,6 +25,24 @@ describe("inspector and bookkeeping", () => {
     expect(res.text).not.toContain("api_pub_test");
   });
 
+  it("GET / shows each company's plan (a picker) and usage when a catalog is loaded", async () => {
+    const { call } = setup({
+      catalog: {
+        features: { queries: { type: "event", event: "query" } },
+        plans: {
+          free: { name: "Free", entitlements: { queries: { allocation: 3, period: "current_month" } } },
+          pro: { name: "Pro", entitlements: { queries: "unlimited" } },
+        },
+        defaultPlan: "free",
+      },
+    });
+    await call("POST", "/e", event("track", { event: "query", company: { id: "c<1>" }, quantity: 2 }));
+    const page = (await call("GET", "/", undefined, { key: null })).text;
+    expect(page).toContain('<select data-company="id:c&lt;1&gt;" aria-label="plan">');
+    expect(page).toContain('<option value="free" selected>free</option><option value="pro">pro</option>');
+    expect(page).toContain("<td>queries: 2 / 3 ✓</td>");
+  });
+
   it("keeps a request log with arrival times and counts, readable over HTTP too", async () => {
     let now = 5_000;
     const { call, store, emulator } = setup({ now: () => now });
