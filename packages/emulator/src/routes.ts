@@ -9,6 +9,7 @@
 import { maskKey } from "@schematic-sdk/core";
 import { matchAdmin } from "./adminRoutes";
 import { requireKey } from "./auth";
+import { CatalogError } from "./catalog";
 import { badRequest } from "./httpError";
 import { renderInspector } from "./inspector";
 import { type EmulatorReply, type EmulatorRequest, envelope } from "./reply";
@@ -148,6 +149,19 @@ const routes: Record<string, Route> = {
     },
   },
   "GET /catalog": { kind: "inspect", handle: ({ store }) => envelope(store.getCatalog()) },
+  "PUT /catalog": {
+    kind: "write",
+    handle: ({ store, request }) => {
+      const catalog = parseJsonObject(request.body);
+      try {
+        store.setCatalog(catalog as never);
+      } catch (error) {
+        if (error instanceof CatalogError) throw badRequest(error.message);
+        throw error;
+      }
+      return envelope(store.getCatalog());
+    },
+  },
   "POST /reset": {
     kind: "write",
     handle: ({ store }) => {
@@ -191,6 +205,6 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
     }
     return { route: routes["POST /flags/{key}/check"]!, flag };
   }
-  const allow = ["GET", "POST"].filter((m) => routes[`${m} ${path}`]);
+  const allow = ["GET", "POST", "PUT"].filter((m) => routes[`${m} ${path}`]);
   return allow.length > 0 ? { allow } : undefined;
 }

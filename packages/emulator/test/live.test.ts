@@ -104,6 +104,26 @@ describe("GET /flags/bootstrap (WebSocket)", () => {
     live.socket.close();
   });
 
+  it("a catalog replaced with PUT /catalog is pushed; a bad one is refused with its path and changes nothing", async () => {
+    const { url } = await servers.start({ catalog });
+    const live = await connect(url);
+    await opened(live.socket);
+    sendContext(live.socket, { id: "acme" });
+    await live.next(1);
+    const bad = await api(url, "PUT", "/catalog", { ...catalog, defaultPlan: "gold" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toBe(
+      'Invalid catalog: defaultPlan: must be one of the plans (free, pro); got "gold"',
+    );
+    const good = await api(url, "PUT", "/catalog", { ...catalog, defaultPlan: "pro" });
+    expect(good.status).toBe(200);
+    expect((await live.next(2, 200)).plan?.id).toBe("pro");
+    expect(live.messages).toHaveLength(2);
+    const noKey = await fetch(`${url}/catalog`, { method: "PUT", body: JSON.stringify(catalog) });
+    expect(noKey.status).toBe(401);
+    live.socket.close();
+  });
+
   it("a new context on the same socket gets its own full answer", async () => {
     const { url } = await servers.start({
       catalog,
