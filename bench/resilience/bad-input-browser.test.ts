@@ -4,7 +4,7 @@
  * leaves the queue, the context and storage exactly as they were.
  */
 import { Schematic } from "@schematic-sdk/browser";
-import { type RunningEmulator, startEmulator } from "@schematic-sdk/emulator";
+import { type RunningEmulator, startEmulator } from "@schematic-sdk/emulator/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type BadCase,

@@ -5,7 +5,7 @@
  * field, sends nothing (the emulator's request log stays empty) and buffers
  * nothing.
  */
-import { type RunningEmulator, startEmulator } from "@schematic-sdk/emulator";
+import { type RunningEmulator, startEmulator } from "@schematic-sdk/emulator/node";
 import { SchematicClient, type SchematicClientOptions } from "@schematic-sdk/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

@@ -35,7 +35,7 @@ import { MapStorage } from "./support";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-const emulator = createEmulator({ apiUrl: "http://emulator.test", eventUrl: "http://emulator.test" });
+const emulator = createEmulator();
 const options = () => ({
   apiUrl: "http://emulator.test",
   eventUrl: "http://emulator.test",

@@ -10,8 +10,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { StoredEvent } from "@schematic-sdk/emulator";
-import { startEmulator } from "@schematic-sdk/emulator";
+import type { StoredEvent } from "@schematic-sdk/emulator/node";
+import { startEmulator } from "@schematic-sdk/emulator/node";
 import {
   isSchematicApiError,
   isSchematicError,

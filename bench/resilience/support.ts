@@ -15,7 +15,7 @@ import {
   type StartEmulatorOptions,
   type StoredEvent,
   startEmulator,
-} from "@schematic-sdk/emulator";
+} from "@schematic-sdk/emulator/node";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 /**
  * The client against the emulator over real HTTP on 127.0.0.1.
  */
-import { type RunningEmulator, startEmulator } from "@schematic-sdk/emulator";
+import { type RunningEmulator, startEmulator } from "@schematic-sdk/emulator/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SchematicClient } from "../src/index";
 import { silentLogger } from "./helpers";
