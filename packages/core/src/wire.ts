@@ -3,6 +3,7 @@
  * the one place that converts between them and the public camelCase types.
  * Key and trait maps pass through untouched: their names are the user's data.
  */
+import { compact } from "./fields";
 import type {
   Company,
   CompanyMembership,
@@ -174,13 +175,6 @@ export interface WireFlagsCheck {
 // ---- public → wire ----
 
 const isoTime = (value: Date | string): string => (typeof value === "string" ? value : value.toISOString());
-
-/** Drops `undefined` members so omitted fields are left out, never sent as null. */
-function compact<T extends object>(value: T): T {
-  const out = {} as T;
-  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
-  return out;
-}
 
 /** The `body` of an identify event: the input as given, omitted fields left out. */
 export function toWireIdentifyBody(input: IdentifyInput): WireIdentifyBody {
