@@ -293,6 +293,7 @@ describe("page hide", () => {
     const received = captureEvents();
     const next = createClient({ storage });
     expect(next.getSnapshot().queue.pending).toBe(0);
+    next.mount();
     await settle(0);
     expect(next.getSnapshot().queue.pending).toBe(1);
     await settle(100);

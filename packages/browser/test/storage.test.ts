@@ -18,23 +18,34 @@ afterEach(() => {
 });
 
 describe("first use", () => {
-  it("constructing touches no storage, timer or page listener; first use does", async () => {
+  it("constructing reads the stored session only; reads start nothing; mount or first use starts the rest", async () => {
     const storage = countingStorage();
     const get = vi.spyOn(storage, "get");
-    const lifecycle = fakeLifecycle();
+    const lifecycle = fakeLifecycle() as ReturnType<typeof fakeLifecycle> & { listeners: number };
     const subscribe = vi.spyOn(lifecycle, "subscribe");
-    const localStorage = vi.spyOn(window, "localStorage", "get");
     const schematic = new Schematic(KEY, { storage, lifecycle });
     new Schematic(KEY).getServerSnapshot();
     schematic.getServerSnapshot();
-    expect(vi.getTimerCount()).toBe(0);
-    expect(get).not.toHaveBeenCalled();
-    expect(subscribe).not.toHaveBeenCalled();
-    expect(localStorage).not.toHaveBeenCalled();
+    const unsubscribe = schematic.subscribe(() => {});
+    schematic.getSnapshot();
     schematic.getContext();
-    expect(get).toHaveBeenCalled();
+    schematic.getFlag("f");
+    expect(vi.getTimerCount()).toBe(0);
+    expect(get.mock.calls).toEqual([["schematic:23456789:s"]]);
+    expect(storage.writes).toBe(0);
+    expect(subscribe).not.toHaveBeenCalled();
+    schematic.mount();
     expect(subscribe).toHaveBeenCalledOnce();
+    schematic.mount();
+    schematic.unmount();
+    expect(lifecycle.listeners).toBe(1);
+    schematic.unmount();
+    expect(lifecycle.listeners).toBe(0);
+    void schematic.track({ event: "after" });
+    expect(lifecycle.listeners).toBe(1);
+    unsubscribe();
     schematic.close();
+    expect(lifecycle.listeners).toBe(0);
   });
 
   it("uses localStorage by default", async () => {

@@ -74,8 +74,8 @@ describe("SchematicProvider", () => {
     expect(received.events.filter((e) => e.type === "identify")).toHaveLength(1);
   });
 
-  it("swaps the client when the key changes, closing the old one", async () => {
-    const close = vi.spyOn(Schematic.prototype, "close");
+  it("swaps the client when the key changes, stopping the old one", async () => {
+    const unmount = vi.spyOn(Schematic.prototype, "unmount");
     const clients: Schematic[] = [];
     function Probe() {
       const { client } = useSchematic();
@@ -95,23 +95,42 @@ describe("SchematicProvider", () => {
     );
     await settle();
     expect(clients).toHaveLength(2);
-    expect(close.mock.contexts).toEqual([clients[0]]);
+    expect(unmount.mock.contexts).toEqual([clients[0]]);
+    view.unmount();
   });
 
-  it("closes the client it created on unmount, never a client passed in", async () => {
+  it("mounts the client while it is mounted (StrictMode included), with no timer of its own, and never closes a client passed in", async () => {
     const close = vi.spyOn(Schematic.prototype, "close");
-    const own = render(<SchematicProvider publishableKey="api_test_1234" options={testOptions()} />);
+    const listeners = new Set<() => void>();
+    const lifecycle = {
+      online: () => true,
+      subscribe(listener: () => void) {
+        listeners.add(listener);
+        return () => void listeners.delete(listener);
+      },
+    };
+    const own = render(
+      <StrictMode>
+        <SchematicProvider publishableKey="api_test_1234" options={{ ...testOptions(), lifecycle }} />
+      </StrictMode>,
+    );
+    // StrictMode mounted, unmounted and mounted again: one live client, listening.
+    expect(listeners.size).toBe(1);
     own.unmount();
-    await settle();
-    expect(close).toHaveBeenCalledTimes(1);
+    expect(listeners.size).toBe(0);
 
-    close.mockClear();
-    const mine = new Schematic("api_test_1234", testOptions());
+    const mine = new Schematic("api_test_1234", { ...testOptions(), lifecycle });
     const passed = render(<SchematicProvider client={mine} />);
+    expect(listeners.size).toBe(1);
     passed.unmount();
     await settle();
+    expect(listeners.size).toBe(0);
     expect(close).not.toHaveBeenCalled();
+    // Still usable: the next call starts it again.
+    void mine.track({ event: "after" });
+    expect(listeners.size).toBe(1);
     mine.close();
+    expect(listeners.size).toBe(0);
   });
 
   it("sends one identify when the identify prop's content changes, none for a copy", async () => {
