@@ -1,4 +1,4 @@
-import { Schematic } from "@schematic-sdk/browser";
+import { type PageLifecycle, Schematic } from "@schematic-sdk/browser";
 import { act, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { type ReactNode, StrictMode, useState } from "react";
 import { describe, expect, it, vi } from "vitest";
@@ -101,12 +101,14 @@ describe("SchematicProvider", () => {
 
   it("mounts the client while it is mounted (StrictMode included), with no timer of its own, and never closes a client passed in", async () => {
     const close = vi.spyOn(Schematic.prototype, "close");
-    const listeners = new Set<() => void>();
-    const lifecycle = {
+    const listeners = new Set<unknown>();
+    const lifecycle: PageLifecycle = {
       online: () => true,
-      subscribe(listener: () => void) {
+      subscribe(listener) {
         listeners.add(listener);
-        return () => void listeners.delete(listener);
+        return () => {
+          listeners.delete(listener);
+        };
       },
     };
     const own = render(
