@@ -139,6 +139,60 @@ describe("persistence", () => {
     third.close();
   });
 
+  it("reads what an earlier version stored (context, last identify, anonymous id; its queue items too)", async () => {
+    const storage = memoryStorage();
+    const identify = { keys: { id: "u_1" }, company: { keys: { id: "c_1" } } };
+    storage.set(
+      "schematic:23456789:s",
+      JSON.stringify({
+        c: { user: { id: "u_1" }, company: { id: "c_1" } },
+        l: identify,
+        u: "anon-from-v0",
+        f: { x: true },
+      }),
+    );
+    const old = {
+      e: {
+        api_key: KEY,
+        type: "track",
+        body: { event: "from-v0", traits: {}, quantity: 1, company: { id: "c_1" } },
+        sent_at: new Date().toISOString(),
+        tracker_event_id: "00000000-0000-4000-8000-000000000001",
+        tracker_user_id: "anon-from-v0",
+      },
+      a: 2,
+    };
+    storage.set("schematic:23456789:t", JSON.stringify({ previous: 0 }));
+    storage.set("schematic:23456789:qprevious", JSON.stringify([old]));
+    const received = captureEvents();
+    const schematic = createClient({ storage });
+    expect(schematic.getContext()).toEqual({ user: { id: "u_1" }, company: { id: "c_1" } });
+    await expect(schematic.identify(identify)).resolves.toEqual({ status: "deduplicated" });
+    await Promise.all([schematic.track({ event: "new" }), settle(1000)]);
+    expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["from-v0", "new"]);
+    expect(received.map((r) => r.event.tracker_user_id)).toEqual(["anon-from-v0", "anon-from-v0"]);
+    schematic.close();
+  });
+
+  it("leaves out what is stored in a shape it does not know: never sent, never thrown", async () => {
+    const storage = memoryStorage();
+    storage.set(
+      "schematic:23456789:s",
+      JSON.stringify({ context: { user: 42 }, anonymousId: 7, checks: { f: "x" } }),
+    );
+    storage.set("schematic:23456789:t", JSON.stringify({ junk: 0 }));
+    storage.set("schematic:23456789:qjunk", JSON.stringify([null, 3, { e: "x" }, { event: { body: 1 } }]));
+    const received = captureEvents();
+    const schematic = createClient({ storage });
+    expect(schematic.getContext()).toEqual({});
+    expect(schematic.getSnapshot().checks).toEqual({});
+    await Promise.all([schematic.track({ event: "ok" }), settle(1000)]);
+    expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["ok"]);
+    expect(received[0]!.event.tracker_user_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(storage.get("schematic:23456789:qjunk")).toBeNull();
+    schematic.close();
+  });
+
   it("keeps two publishable keys on one origin apart", async () => {
     const storage = memoryStorage();
     const a = new Schematic("api_aaaaaaaaaaaa", { storage, locks: null });
