@@ -102,8 +102,8 @@ export class Flags {
   #again = false;
   /** Bumped when answers in flight become outdated. */
   #epoch = 0;
-  /** Counts identifies queued: only the last one's delivery matters. */
-  #identifies = 0;
+  /** The body of the last identify queued for the context: its settling ends `#identifying`. */
+  #identify: unknown;
   #watching = false;
   #timer: unknown;
 
@@ -155,13 +155,14 @@ export class Flags {
 
   /** The context changed: its answers are not these; they stay shown until the new ones arrive. */
   contextChanged(): void {
-    this.#identifies++;
     this.#identifying = false;
+    this.#epoch++;
+    // Nothing shown (a burst of identifies): nothing to keep, nothing to allocate.
+    if (this.#view === NONE && !this.#dirty) return;
     this.#previous = this.checks;
     this.#answers = {};
     this.#fresh = {};
-    this.#epoch++;
-    this.#again = Object.keys(this.#previous).length > 0;
+    this.#again = this.#previous !== NONE;
     this.#changed();
   }
 
@@ -171,26 +172,21 @@ export class Flags {
     this.#previous = NONE;
     this.#again = false;
     this.plan = undefined;
+    this.#changed();
   }
 
   /**
-   * An identify of the current context was queued (`delivery`), or none will
-   * be: answers had before it arrives are asked again once it has.
+   * An identify of the current context was queued (its wire `body`), or none
+   * will be: answers had before it arrives are asked again once it has.
    */
-  identifying(delivery?: Promise<unknown>): void {
-    this.#again ||= Object.keys(this.#answers).length > 0;
-    if (!delivery) {
-      this.#identifying = false;
-      if (this.#again) this.#refresh();
+  identifying(body?: unknown): void {
+    if (body === undefined) {
+      if (this.#again && !this.#identifying) this.#refresh();
       return;
     }
     this.#identifying = true;
-    const mine = ++this.#identifies;
-    void delivery.then(() => {
-      if (mine !== this.#identifies) return;
-      this.#identifying = false;
-      if (this.#again || this.#asks.size > 0) this.#refresh();
-    });
+    this.#identify = body;
+    if (this.#view !== NONE || this.#dirty) this.#again ||= Object.keys(this.#answers).length > 0;
   }
 
   /** The queue changed: undelivered usage may have. */
@@ -198,10 +194,20 @@ export class Flags {
     if (this.#metered) this.#changed();
   }
 
-  /** The API accepted `event`: a track's usage is now counted there, so it moves from the queue into the answers. */
-  delivered(event: WireEvent): void {
+  /**
+   * The queue settled `event`. A delivered track's usage is now counted by
+   * the API, so it moves from the queue into the answers; the context's
+   * identify settled: answers had before it are asked again.
+   */
+  settled(event: WireEvent, delivered: boolean): void {
+    if (event.body === this.#identify) {
+      this.#identify = undefined;
+      this.#identifying = false;
+      if (this.#again || this.#asks.size > 0) this.#refresh();
+      return;
+    }
     const body = event.body as WireTrackBody;
-    if (!this.#metered || event.type !== "track" || !this.#ours(body)) return;
+    if (!delivered || !this.#metered || event.type !== "track" || !this.#ours(body)) return;
     for (const flag in this.#answers) {
       const check = this.#answers[flag]!;
       if (check.featureUsageEvent === body.event) this.#answers[flag] = addUsage(check, body.quantity);
@@ -344,8 +350,13 @@ export class Flags {
       }
     }
     const values: Record<string, boolean> = {};
-    for (const flag in shown) values[flag] = shown[flag]!.value;
-    this.#view = freeze(shown);
-    this.#values = freeze(values);
+    let any = false;
+    for (const flag in shown) {
+      values[flag] = shown[flag]!.value;
+      any = true;
+    }
+    // Nothing shown is always the same object: a burst of context changes allocates nothing.
+    this.#view = any ? freeze(shown) : NONE;
+    this.#values = any ? freeze(values) : (NONE as never);
   }
 }

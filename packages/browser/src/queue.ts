@@ -62,8 +62,8 @@ export interface QueueConfig {
   online: () => boolean;
   /** Called when `pending`, `delivered` or `dropped` change. */
   changed: () => void;
-  /** Called with each event the API accepted. */
-  delivered?: (event: WireEvent) => void;
+  /** Called with each event settled: accepted by the API (`delivered`) or given up. */
+  settled?: (event: WireEvent, delivered: boolean) => void;
   log: (...args: unknown[]) => void;
   batch: boolean;
   flushInterval: number;
@@ -305,7 +305,6 @@ export class EventQueue {
       if (x.settled) continue;
       if (error === undefined) {
         this.delivered++;
-        c.delivered?.(x.event);
         this.#settle(x, { status: "delivered" });
         continue;
       }
@@ -326,6 +325,7 @@ export class EventQueue {
     if (i === 0) this.#entries.shift();
     else if (i > 0) this.#entries.splice(i, 1);
     x.resolve?.(result);
+    this.#config.settled?.(x.event, result.status === "delivered");
     this.#config.log(result.status, x.event.tracker_event_id);
     this.#changed();
     for (const done of this.#waiters) done();

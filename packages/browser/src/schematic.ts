@@ -133,7 +133,7 @@ export class Schematic {
         flags.queueChanged();
         store.changed();
       },
-      delivered: (event) => flags.delivered(event),
+      settled: (event, delivered) => flags.settled(event, delivered),
       log,
       batch: o.transport === "batch",
     });
@@ -215,9 +215,8 @@ export class Schematic {
       session.last = v;
       session.save();
       // The validated copy is already the wire body (`toWireIdentifyBody` would copy it unchanged; a test pins that).
-      const delivery = this.#queue.enqueue(this.#event("identify", v));
-      this.#flags.identifying(delivery);
-      return delivery;
+      this.#flags.identifying(v);
+      return this.#queue.enqueue(this.#event("identify", v));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -294,6 +293,7 @@ export class Schematic {
     this.#start();
     this.#session.reset();
     this.#flags.clear();
+    this.#store.changed();
     this.#session.save();
   }
 

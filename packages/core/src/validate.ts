@@ -30,8 +30,12 @@ import type {
   UpsertUserInput,
 } from "./types";
 
-/** Identify inputs this module produced: a layer above checked them already, so they are taken as they are. */
-const validated = new WeakSet<object>();
+/**
+ * The identify input this module produced last: a layer above (a UI binding
+ * validating during render) hands it straight to the client, which takes it
+ * as it is. One slot, no WeakSet: nothing to hash or collect per call.
+ */
+let lastIdentify: IdentifyInput | undefined;
 
 function finish<T>(issues: Issues, value: T): T {
   if (issues.length > 0) throw new SchematicValidationError(issues);
@@ -58,11 +62,11 @@ const IDENTIFY_EXAMPLE = '{ keys: { id: "user-1" }, company: { keys: { id: "comp
  * Validates `identify` input: the user at the top level, an optional company.
  * The result is also the wire `body` of the identify event as it stands
  * (`toWireIdentifyBody` returns an equal object), so callers may send it as is.
- * Validating the result again answers it as is: a UI binding that validated
- * during render hands it to the client without a second pass.
+ * Validating the latest result again answers it as is: a UI binding that
+ * validated during render hands it to the client without a second pass.
  */
 export function validateIdentify(input: unknown): IdentifyInput {
-  if (validated.has(input as object)) return input as IdentifyInput;
+  if (input === lastIdentify && input) return input as IdentifyInput;
   const issues: Issues = [];
   const v = root(input, issues, IDENTIFY_EXAMPLE);
   if (!v) return finish(issues, input as never);
@@ -72,7 +76,7 @@ export function validateIdentify(input: unknown): IdentifyInput {
     traits: checkTraits(v.traits, "traits", issues),
     company: v.company === undefined ? undefined : company(v.company, "company", issues),
   });
-  validated.add(finish(issues, checkSize(out, issues)));
+  lastIdentify = finish(issues, checkSize(out, issues));
   return out;
 }
 
