@@ -18,6 +18,7 @@ import {
   jsonEqual,
   type Plan,
   SchematicConfigError,
+  type Storage,
   type TrackInput,
   toWireTrackBody,
   VERSION,
@@ -26,6 +27,7 @@ import {
   validateIdentify,
   validateTrack,
   type WireEvent,
+  webStorage,
   withDefaults,
 } from "@schematic-sdk/core";
 import { Flags } from "./flags";
@@ -38,6 +40,18 @@ import { queueKey, Tabs } from "./tabs";
 import { Writer } from "./writer";
 
 type Resolved = SchematicOptions & typeof DEFAULTS;
+
+/**
+ * A storage given in the options, held to the seam's promise that it never
+ * throws: once it does (a full quota, a broken adapter), everything moves to
+ * memory — what it held included — and keeps working.
+ */
+const neverThrowing = (storage: Storage): Storage =>
+  webStorage(() => ({
+    getItem: (key) => storage.get(key),
+    setItem: (key, value) => storage.set(key, value),
+    removeItem: (key) => storage.remove(key),
+  }));
 
 /**
  * The Schematic browser client.
@@ -77,7 +91,7 @@ export class Schematic {
     const env = browserPlatform();
     const timers = o.timers ?? defaultTimers;
     const lifecycle = o.lifecycle ?? env.lifecycle;
-    const writer = new Writer(o.storage ?? env.storage, timers);
+    const writer = new Writer(o.storage ? neverThrowing(o.storage) : env.storage, timers);
     // The key's tail keeps two keys on one origin apart (publishable keys are public anyway).
     const prefix = `schematic:${this.#key.slice(-8)}:`;
     const log = o.debug ? (...args: unknown[]) => console.debug("[schematic]", ...args) : () => {};

@@ -203,3 +203,30 @@ describe("persistence", () => {
     b.close();
   });
 });
+
+describe("a storage that throws", () => {
+  it("a user adapter whose set throws mid-run (a full quota): the client moves to memory, keeps delivering, close() does not throw", async () => {
+    const base = memoryStorage();
+    let full = false;
+    const storage = {
+      get: (key: string) => base.get(key),
+      set(key: string, value: string) {
+        if (full) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        base.set(key, value);
+      },
+      remove: (key: string) => base.remove(key),
+    };
+    const received = captureEvents();
+    const schematic = createClient({ storage });
+    void schematic.identify({ keys: { id: "u_1" } });
+    await settle(200);
+    full = true;
+    const results = [schematic.track({ event: "a" }), schematic.track({ event: "b" })];
+    schematic.setContext({ user: { id: "u_2" } });
+    await settle(1000);
+    await expect(Promise.all(results)).resolves.toEqual([{ status: "delivered" }, { status: "delivered" }]);
+    expect(received.map((r) => r.event.type)).toEqual(["identify", "track", "track"]);
+    expect(schematic.getContext()).toEqual({ user: { id: "u_2" } });
+    expect(() => schematic.close()).not.toThrow();
+  });
+});
