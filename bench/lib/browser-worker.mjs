@@ -142,6 +142,7 @@ async function makeClient(options = {}) {
       setContext: (ctx) => client.setContext(ctx),
       flush: (ms) => client.flush(ms),
       queue: () => client.getSnapshot().queue,
+      getFlagCheck: (key) => client.getFlagCheck(key),
       close: () => client.close(),
     };
   }
@@ -218,6 +219,7 @@ async function calls() {
   const heap2 = heapMB();
   const queue = client.queue();
   client.close();
+  const getFlagCheck = impl === "ours" ? await flagCheckReads() : undefined;
   return {
     impl,
     count: COUNT,
@@ -229,8 +231,36 @@ async function calls() {
     heapAfterIdentifyMB: heap1 - heap0,
     requestsDuringRun: net.requests - base.requests,
     queue,
+    getFlagCheck,
     gc: typeof globalThis.gc === "function",
   };
+}
+
+/** `getFlagCheck` of a known, metered check (the value a hook reads), 1,000,000 times: ns per call. */
+async function flagCheckReads() {
+  const client = await makeClient({
+    bootstrap: {
+      context: { company: { id: "company-1" } },
+      checks: {
+        queries: {
+          flag: "queries",
+          value: true,
+          reason: "bench",
+          featureAllocation: 10,
+          featureUsage: 3,
+          featureUsageEvent: "query",
+        },
+      },
+    },
+  });
+  let seen = 0;
+  for (let i = 0; i < 10_000; i++) if (client.getFlagCheck("queries")) seen++;
+  const n = 1_000_000;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) if (client.getFlagCheck("queries")) seen++;
+  const ns = Number(process.hrtime.bigint() - t0) / n;
+  client.close();
+  return { nsPerCall: ns, seen };
 }
 
 async function dedupe() {

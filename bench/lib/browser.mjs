@@ -42,6 +42,8 @@ export async function callsSection({
     out[side] = {
       identifyUs: pick((x) => x.identify.usPerCall),
       trackUs: pick((x) => x.track.usPerCall),
+      // Ours only: a sync read of a known check (the budget is 50 ns).
+      getFlagCheckNs: s[0].getFlagCheck ? pick((x) => x.getFlagCheck.nsPerCall) : undefined,
       writesPerCall: pick((x) => (x.identify.writes + x.track.writes) / (2 * count)),
       // Worst case over runs: the budget is a ceiling, not a typical value.
       maxWritesPerTick: Math.max(

@@ -102,7 +102,7 @@ describe("browser client under faults", () => {
       }
       // The last page load adopts what earlier pages left behind and delivers it.
       const last = newPage(storage, transport);
-      last.getContext(); // first use: starts the heartbeat that adopts closed pages' queues
+      last.mount(); // a live page: starts the heartbeat that adopts closed pages' queues
       await sleep(20);
       for (let i = 0; i < 200 && last.getSnapshot().queue.pending > 0; i++) await last.flush(5_000);
       await sleep(20);

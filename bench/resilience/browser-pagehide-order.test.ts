@@ -55,7 +55,7 @@ it("a reload while the identify is in flight: the tracks after it still arrive a
   await sleep(20);
   page.close();
   const next = load(); // the next page load adopts and sends what is left
-  next.getContext();
+  next.mount(); // a live page: its provider (or first call) starts it
   await sleep(20);
   await next.flush(5_000);
   next.close();

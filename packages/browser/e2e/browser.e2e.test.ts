@@ -66,15 +66,16 @@ async function open(path = "/blank.html"): Promise<Page> {
   return page;
 }
 
-/** Creates `window.client` in the page (first use adopts any leftovers) and returns nothing. */
+/** Creates `window.client` in the page and starts it, as a live page's provider or first call does (it adopts any leftovers). */
 async function client(page: Page, url: string): Promise<void> {
   await page.evaluate(
     ([key, url]) => {
       const w = window as unknown as Record<string, unknown> & {
-        Schematic: new (key: string, options: object) => { getSnapshot(): unknown };
+        Schematic: new (key: string, options: object) => { mount(): void };
       };
-      w.client = new w.Schematic(key!, { apiUrl: url, eventUrl: url });
-      w.client && (w.client as { getSnapshot(): unknown }).getSnapshot();
+      const client = new w.Schematic(key!, { apiUrl: url, eventUrl: url });
+      client.mount();
+      w.client = client;
     },
     [KEY, url],
   );

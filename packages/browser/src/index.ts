@@ -10,8 +10,10 @@ export type {
   CompanyInput,
   Context,
   FetchFunction,
+  FlagCheck,
   IdentifyInput,
   Keys,
+  Plan,
   Storage,
   Timers,
   TrackInput,
@@ -34,6 +36,10 @@ export {
   SchematicNetworkError,
   SchematicTimeoutError,
   SchematicValidationError,
+  // For UI bindings: validate during render (an error boundary sees it), and the validated input's content key.
+  validatedJson,
+  validateFlagKey,
+  validateIdentify,
 } from "@schematic-sdk/core";
 export type {
   Bootstrap,

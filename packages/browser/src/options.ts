@@ -1,5 +1,13 @@
 /** Options, their defaults, and the result and snapshot types of the browser client. */
-import type { Context, FetchFunction, Storage, Timers, WireEvent } from "@schematic-sdk/core";
+import type {
+  Context,
+  FetchFunction,
+  FlagCheck,
+  Plan,
+  Storage,
+  Timers,
+  WireEvent,
+} from "@schematic-sdk/core";
 import type { LockManagerLike, PageLifecycle } from "./platform";
 
 /** Why an event was given up. */
@@ -41,6 +49,10 @@ export interface Bootstrap {
   context?: Context;
   /** Known flag values: `getFlag` and the snapshot have them before any request. */
   flags?: Record<string, boolean>;
+  /** Known flag checks (entitlements with their usage); a flag in both takes its check. */
+  checks?: Record<string, FlagCheck>;
+  /** The company's plan. */
+  plan?: Plan;
 }
 
 export interface SchematicOptions {
@@ -99,6 +111,7 @@ export interface SchematicOptions {
   /**
    * Milliseconds a flag answer is used by `checkFlag` before it asks the API
    * again (`getFlag` and the snapshot keep showing the last answer meanwhile).
+   * While the client is mounted, answers shown are asked again this often.
    * @default 60000
    */
   flagCacheTtl?: number;
@@ -143,7 +156,12 @@ export interface QueueStats {
  */
 export interface SchematicSnapshot {
   readonly context: Readonly<Context>;
+  /** Each flag's value: the boolean view of `checks`. */
   readonly flags: Readonly<Record<string, boolean>>;
+  /** Each flag's check, with this client's tracked usage not yet delivered added. */
+  readonly checks: Readonly<Record<string, Readonly<FlagCheck>>>;
+  /** The company's plan, once a bulk answer (or the bootstrap) has told it. */
+  readonly plan?: Readonly<Plan> | undefined;
   /** A flag answer is in (or failed, so fallbacks apply), or flags were bootstrapped or restored. */
   readonly isReady: boolean;
   readonly queue: QueueStats;

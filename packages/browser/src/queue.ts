@@ -5,11 +5,10 @@
  * `Retry-After` has passed, so order holds and the server is left alone.
  */
 import {
+  Backoff,
   type Context,
   type HttpClient,
-  isRetryable,
-  retryDelay,
-  type SchematicApiError,
+  isPlainObject,
   type Timers,
   type WireEvent,
   type WireTrackBody,
@@ -17,14 +16,41 @@ import {
 import type { DeliveryResult, DroppedEvent, DropReason } from "./options";
 import type { Writer } from "./writer";
 
-/** One queued event: `a` failed attempts so far, `w` set while it waits for a context; `r` settles its promise (never stored: JSON skips functions). */
+/** One queued event, stored as it is (JSON skips `resolve`; settled entries have left the queue). */
 export interface Entry {
+  event: WireEvent;
+  /** Failed sends so far. */
+  attempts: number;
+  /** Set while a `track` waits for a context. */
+  waiting?: 1;
+  /** Delivered or dropped. */
+  settled?: 1;
+  /** Settles the caller's promise. */
+  resolve?: (result: DeliveryResult) => void;
+}
+
+/** An entry as an older version stored it (`{ e, a, w }`). */
+interface StoredEntryV0 {
   e: WireEvent;
-  a: number;
+  a?: number;
   w?: 1;
-  /** Settled (delivered or dropped); never stored, since settled entries leave the queue. */
-  d?: 1;
-  r?: (result: DeliveryResult) => void;
+}
+
+/**
+ * Entries read back from storage (a closed tab's queue): the current shape
+ * or the older one, each checked; anything else is left out, never sent.
+ */
+export function readEntries(stored: unknown): Entry[] {
+  const out: Entry[] = [];
+  if (Array.isArray(stored))
+    for (const item of stored as (Entry & StoredEntryV0)[]) {
+      const event = item?.event ?? item?.e;
+      if (!isPlainObject(event) || !isPlainObject(event.body) || typeof event.sent_at !== "string") continue;
+      const entry: Entry = { event, attempts: Number(item.attempts ?? item.a) || 0 };
+      if (item.waiting ?? item.w) entry.waiting = 1;
+      out.push(entry);
+    }
+  return out;
 }
 
 export interface QueueConfig {
@@ -36,6 +62,8 @@ export interface QueueConfig {
   online: () => boolean;
   /** Called when `pending`, `delivered` or `dropped` change. */
   changed: () => void;
+  /** Called with each event settled: accepted by the API (`delivered`) or given up. */
+  settled?: (event: WireEvent, delivered: boolean) => void;
   log: (...args: unknown[]) => void;
   batch: boolean;
   flushInterval: number;
@@ -58,8 +86,8 @@ export class EventQueue {
    * handler) is stored at once and sent with keepalive.
    */
   hidden = false;
-  #q: Entry[] = [];
-  readonly #c: QueueConfig;
+  #entries: Entry[] = [];
+  readonly #config: QueueConfig;
   readonly #inflight = new Set<Entry>();
   /** Sent with keepalive and not answered yet: never sent a third time. */
   readonly #kept = new Set<Entry>();
@@ -71,28 +99,33 @@ export class EventQueue {
   /** Closed until the first look for closed tabs' leftovers is done: they are older than our events. */
   #gated = true;
   #missed = false;
-  /** No send before this time (backoff, `Retry-After`). */
-  #until = 0;
+  /** No send while it waits (backoff, `Retry-After`). */
+  readonly #backoff = new Backoff();
   #timer: unknown;
 
   constructor(config: QueueConfig) {
-    this.#c = config;
+    this.#config = config;
   }
 
   get pending(): number {
-    return this.#q.length;
+    return this.#entries.length;
+  }
+
+  /** What is queued, oldest first (read-only: the flags room counts undelivered usage from it). */
+  get entries(): readonly Entry[] {
+    return this.#entries;
   }
 
   /** Queues an event; the promise settles when it is delivered or dropped. */
   enqueue(e: WireEvent, wait?: boolean): Promise<DeliveryResult> {
     return new Promise((r) => {
-      const x: Entry = { e, a: 0, r };
+      const x: Entry = { event: e, attempts: 0, resolve: r };
       if (this.#closed) return this.#drop(x, "closed");
-      if (wait) this.#held = x.w = 1;
-      const q = this.#q;
+      if (wait) this.#held = x.waiting = 1;
+      const q = this.#entries;
       q.push(x);
-      this.#c.log("queued", e.type, e.tracker_event_id, e.body);
-      if (q.length > this.#c.maxQueueSize) {
+      this.#config.log("queued", e.type, e.tracker_event_id, e.body);
+      if (q.length > this.#config.maxQueueSize) {
         for (const y of q) {
           if (this.#inflight.has(y)) continue;
           this.#drop(y, "overflow");
@@ -101,9 +134,9 @@ export class EventQueue {
       }
       this.#changed();
       if (this.hidden) {
-        this.#c.writer.flush();
+        this.#config.writer.flush();
         this.pump(true);
-      } else this.#schedule(this.#c.flushInterval);
+      } else this.#schedule(this.#config.flushInterval);
     });
   }
 
@@ -111,12 +144,12 @@ export class EventQueue {
   fill(context: Context): void {
     if (!this.#held) return;
     this.#held = 0;
-    for (const x of this.#q) {
-      if (!x.w) continue;
-      const body = x.e.body as WireTrackBody;
+    for (const x of this.#entries) {
+      if (!x.waiting) continue;
+      const body = x.event.body as WireTrackBody;
       body.company ??= context.company;
       body.user ??= context.user;
-      delete x.w;
+      delete x.waiting;
       this.#changed();
       this.#schedule(0);
     }
@@ -125,9 +158,11 @@ export class EventQueue {
   /** Takes over a closed tab's events, in time order with ours, and stores them before the caller removes theirs. */
   adopt(entries: Entry[]): void {
     this.#held = 1;
-    this.#q = [...entries, ...this.#q].sort((a, b) => Date.parse(a.e.sent_at) - Date.parse(b.e.sent_at));
+    this.#entries = [...entries, ...this.#entries].sort(
+      (a, b) => Date.parse(a.event.sent_at) - Date.parse(b.event.sent_at),
+    );
     this.#changed();
-    this.#c.writer.flush();
+    this.#config.writer.flush();
     this.#schedule(0);
   }
 
@@ -138,13 +173,13 @@ export class EventQueue {
    * the keepalive budget with `/batch`.
    */
   pump = (keepalive?: boolean): void => {
-    const c = this.#c;
+    const c = this.#config;
     if (!keepalive && this.#gated) {
       this.#missed = true;
       return;
     }
     if (this.#closed || !c.online() || (!keepalive && (this.#busy || this.hidden))) return;
-    const wait = this.#until - Date.now();
+    const wait = this.#backoff.wait();
     if (wait > 0) {
       if (!keepalive) this.#schedule(wait);
       return;
@@ -152,6 +187,14 @@ export class EventQueue {
     const batch = this.#pick(keepalive);
     if (batch.length > 0) void this.#send(batch, keepalive);
   };
+
+  /** Holds ordinary sending until `open()` (the client stopped: another tab may adopt what is stored). */
+  hold(): void {
+    this.#gated = true;
+    this.#config.timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#missed = this.#entries.length > 0;
+  }
 
   /** Starts ordinary sending (once other tabs' leftovers are adopted). */
   open(): void {
@@ -162,24 +205,25 @@ export class EventQueue {
 
   /** Resolves when every event queued now is delivered or dropped, or after `timeout` ms. */
   flush(timeout?: number): Promise<void> {
-    const mine = new Set(this.#q);
+    const mine = new Set(this.#entries);
     return new Promise((resolve) => {
       const done = () => {
-        if ((this.#closed || !this.#q.some((x) => mine.has(x))) && this.#waiters.delete(done)) resolve();
+        if ((this.#closed || !this.#entries.some((x) => mine.has(x))) && this.#waiters.delete(done))
+          resolve();
       };
       this.#waiters.add(done);
       done();
       this.pump();
-      if (timeout !== undefined) this.#c.timers.setTimeout(resolve, timeout);
+      if (timeout !== undefined) this.#config.timers.setTimeout(resolve, timeout);
     });
   }
 
   /** Back from the back/forward cache: sending resumes, unless another tab took our stored events meanwhile. */
   show(): void {
     this.hidden = false;
-    if (this.#c.writer.storage.get(this.#c.key) === null) {
-      for (const x of this.#q) x.r?.({ status: "persisted" });
-      this.#q = [];
+    if (this.#config.writer.storage.get(this.#config.key) === null) {
+      for (const x of this.#entries) x.resolve?.({ status: "persisted" });
+      this.#entries = [];
       this.#changed();
       // A pending flush() is over: those events are the other tab's now.
       for (const done of this.#waiters) done();
@@ -190,13 +234,13 @@ export class EventQueue {
   /** Stops sending; what is queued stays stored for a later page or another tab. */
   close(): void {
     this.#closed = true;
-    this.#c.timers.clearTimeout(this.#timer);
-    for (const x of this.#q) x.r?.({ status: "persisted" });
+    this.#config.timers.clearTimeout(this.#timer);
+    for (const x of this.#entries) x.resolve?.({ status: "persisted" });
     for (const done of this.#waiters) done();
   }
 
   #schedule(ms: number): void {
-    this.#timer ??= this.#c.timers.setTimeout(() => {
+    this.#timer ??= this.#config.timers.setTimeout(() => {
       this.#timer = undefined;
       this.pump();
     }, ms);
@@ -204,7 +248,7 @@ export class EventQueue {
 
   /** The next events to send, from the head; expired ones are dropped on the way. */
   #pick(keepalive?: boolean): Entry[] {
-    const c = this.#c;
+    const c = this.#config;
     // One request keeps the order: with `/e` only the head goes out on page
     // hide; the rest stays stored and the next page (or another tab) sends it.
     const max = c.batch ? (keepalive ? 1e9 : BATCH_SIZE) : 1;
@@ -213,19 +257,19 @@ export class EventQueue {
     const old: Entry[] = [];
     let bytes = 0;
     // No copy of the queue: dropping changes it, so expired events are dropped after the walk.
-    for (const x of this.#q) {
-      if (x.w || out.length >= max) break;
+    for (const x of this.#entries) {
+      if (x.waiting || out.length >= max) break;
       if (this.#inflight.has(x)) {
         // A request the page is about to cancel goes again with keepalive (the
         // server drops the duplicate by its tracker_event_id), once.
         if (!keepalive || this.#kept.has(x)) break;
       }
-      if (now - Date.parse(x.e.sent_at) > c.maxEventAge) {
+      if (now - Date.parse(x.event.sent_at) > c.maxEventAge) {
         old.push(x);
         continue;
       }
       // Characters, not bytes: a body of mostly non-ASCII text may still be refused, and then simply stays queued.
-      if (keepalive) bytes += JSON.stringify(x.e).length;
+      if (keepalive) bytes += JSON.stringify(x.event).length;
       if (bytes > KEEPALIVE_BYTES) break;
       out.push(x);
     }
@@ -234,7 +278,7 @@ export class EventQueue {
   }
 
   async #send(batch: Entry[], keepalive?: boolean): Promise<void> {
-    const c = this.#c;
+    const c = this.#config;
     for (const x of batch) {
       this.#inflight.add(x);
       if (keepalive) this.#kept.add(x);
@@ -244,47 +288,45 @@ export class EventQueue {
     try {
       await c.http.request(
         c.batch
-          ? { path: "/batch", body: { events: batch.map((x) => x.e) }, keepalive }
-          : { path: "/e", body: batch[0]!.e, keepalive },
+          ? { path: "/batch", body: { events: batch.map((x) => x.event) }, keepalive }
+          : { path: "/e", body: batch[0]!.event, keepalive },
       );
     } catch (err) {
       error = err; // always a SchematicError: the HttpClient maps every failure
     }
     if (!keepalive) this.#busy = false;
-    const retry = error !== undefined && isRetryable(error);
-    let first: Entry | undefined;
+    let retry: number | undefined;
+    let first = true;
     for (const x of batch) {
       // An entry sent again with keepalive is decided by that answer.
       if (keepalive) this.#kept.delete(x);
       else if (this.#kept.has(x)) continue;
       this.#inflight.delete(x);
-      if (x.d) continue;
-      first ??= x;
+      if (x.settled) continue;
       if (error === undefined) {
         this.delivered++;
         this.#settle(x, { status: "delivered" });
-      } else if (!retry) this.#drop(x, "rejected", error);
-      else if (++x.a >= c.maxAttempts) this.#drop(x, "attempts", error);
+        continue;
+      }
+      // One pause per failed request, from its oldest event's attempts.
+      if (first) retry = this.#backoff.fail(error, x.attempts);
+      first = false;
+      if (retry === undefined) this.#drop(x, "rejected", error);
+      else if (++x.attempts >= c.maxAttempts) this.#drop(x, "attempts", error);
     }
-    if (retry && first) {
-      const delay = retryDelay({
-        attempt: first.a - 1,
-        retryAfter: (error as SchematicApiError).retryAfter,
-      });
-      this.#until = Math.max(this.#until, Date.now() + delay);
-      this.#changed();
-    }
+    if (retry !== undefined) this.#changed();
     this.pump();
   }
 
   #settle(x: Entry, result: DeliveryResult): void {
-    x.d = 1;
-    const i = this.#q.indexOf(x);
+    x.settled = 1;
+    const i = this.#entries.indexOf(x);
     // Mostly the head: shift() is O(1) where splice(0, 1) copies the whole queue.
-    if (i === 0) this.#q.shift();
-    else if (i > 0) this.#q.splice(i, 1);
-    x.r?.(result);
-    this.#c.log(result.status, x.e.tracker_event_id);
+    if (i === 0) this.#entries.shift();
+    else if (i > 0) this.#entries.splice(i, 1);
+    x.resolve?.(result);
+    this.#config.settled?.(x.event, result.status === "delivered");
+    this.#config.log(result.status, x.event.tracker_event_id);
     this.#changed();
     for (const done of this.#waiters) done();
   }
@@ -292,18 +334,18 @@ export class EventQueue {
   #drop(x: Entry, reason: DropReason, error?: unknown): void {
     this.dropped++;
     try {
-      this.#c.onDrop?.({ event: x.e, reason, error });
+      this.#config.onDrop?.({ event: x.event, reason, error });
     } catch {
       // a throwing callback must not stop delivery
     }
     this.#settle(x, { status: "dropped", reason, error });
   }
 
-  readonly #stored = () => (this.#q.length > 0 ? this.#q : undefined);
+  readonly #stored = () => (this.#entries.length > 0 ? this.#entries : undefined);
 
   /** Stores the queue (coalesced; no more once closed: another tab may own it by then) and tells the client its figures moved. */
   #changed(): void {
-    if (!this.#closed) this.#c.writer.mark(this.#c.key, this.#stored);
-    this.#c.changed();
+    if (!this.#closed) this.#config.writer.mark(this.#config.key, this.#stored);
+    this.#config.changed();
   }
 }

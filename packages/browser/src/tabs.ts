@@ -15,7 +15,7 @@
  */
 import { isPlainObject, type Timers, uuid } from "@schematic-sdk/core";
 import type { LockManagerLike } from "./platform";
-import type { Entry } from "./queue";
+import { type Entry, readEntries } from "./queue";
 import { readJson, type Writer } from "./writer";
 
 /** A tab silent this long (storage lease) is taken for closed. Hidden tabs' timers may run once a minute. */
@@ -42,7 +42,7 @@ export const queueKey = (prefix: string, id: string): string => `${prefix}q${id}
 
 export class Tabs {
   readonly id: string = uuid();
-  readonly #c: TabsConfig;
+  readonly #config: TabsConfig;
   #timer: unknown;
   #on = false;
   #release: (() => void) | undefined;
@@ -50,12 +50,12 @@ export class Tabs {
   #limit: unknown;
 
   constructor(config: TabsConfig) {
-    this.#c = config;
+    this.#config = config;
   }
 
   /** Claims this tab's id, lists it and starts the heartbeat that adopts closed tabs' queues. */
   start(): void {
-    const { locks, timers } = this.#c;
+    const { locks, timers } = this.#config;
     this.#on = true;
     // A reload's leftovers are older than anything this page queues: adopt them before sending.
     this.#first = true;
@@ -63,7 +63,7 @@ export class Tabs {
     if (!locks) this.#timer = timers.setTimeout(this.#beat, 0);
     else
       void locks.request(
-        `${this.#c.prefix}l${this.id}`,
+        `${this.#config.prefix}l${this.id}`,
         {},
         () =>
           this.#on &&
@@ -82,8 +82,8 @@ export class Tabs {
   stop(): void {
     if (!this.#on) return;
     this.#on = false;
-    this.#c.timers.clearTimeout(this.#timer);
-    this.#c.timers.clearTimeout(this.#limit);
+    this.#config.timers.clearTimeout(this.#timer);
+    this.#config.timers.clearTimeout(this.#limit);
     this.#release?.();
     this.#index((index) => {
       index[this.id] = 0;
@@ -92,17 +92,21 @@ export class Tabs {
 
   #beat = (): void => {
     if (!this.#on) return;
-    const { locks, timers } = this.#c;
+    const { locks, timers } = this.#config;
     const now = Date.now();
     const index = this.#read();
     // Renewing the lease is an ordinary coalesced write; adopting (below) writes at once.
-    this.#c.writer.mark(`${this.#c.prefix}t`, () => ({ ...this.#read(), [this.id]: now }));
+    this.#config.writer.mark(`${this.#config.prefix}t`, () => ({ ...this.#read(), [this.id]: now }));
     const looks: Promise<unknown>[] = [];
     for (const id in index) {
       if (id === this.id) continue;
       if (locks)
         looks.push(
-          locks.request(`${this.#c.prefix}l${id}`, { ifAvailable: true }, (lock) => lock && this.#take(id)),
+          locks.request(
+            `${this.#config.prefix}l${id}`,
+            { ifAvailable: true },
+            (lock) => lock && this.#take(id),
+          ),
         );
       else if (index[id]! < now - LEASE_TTL) this.#take(id);
     }
@@ -114,16 +118,16 @@ export class Tabs {
   #looked = (): void => {
     if (!this.#first) return;
     this.#first = false;
-    this.#c.ready();
+    this.#config.ready();
   };
 
   /** Adopts a closed tab's queue and removes it from the index. */
   #take(id: string): void {
-    const { writer, prefix } = this.#c;
+    const { writer, prefix } = this.#config;
     const { storage } = writer;
     const key = queueKey(prefix, id);
-    const stored = readJson(storage, key);
-    if (Array.isArray(stored) && stored.length > 0) this.#c.adopt(stored);
+    const stored = readEntries(readJson(storage, key));
+    if (stored.length > 0) this.#config.adopt(stored);
     storage.remove(key);
     this.#index((index) => {
       delete index[id];
@@ -132,7 +136,7 @@ export class Tabs {
 
   /** The shared index of tabs: `id → last heartbeat` (0: closed). */
   #read(): Record<string, number> {
-    const stored = readJson(this.#c.writer.storage, `${this.#c.prefix}t`);
+    const stored = readJson(this.#config.writer.storage, `${this.#config.prefix}t`);
     return isPlainObject(stored) ? (stored as Record<string, number>) : {};
   }
 
@@ -140,6 +144,6 @@ export class Tabs {
   #index(change: (index: Record<string, number>) => void): void {
     const index = this.#read();
     change(index);
-    this.#c.writer.storage.set(`${this.#c.prefix}t`, JSON.stringify(index));
+    this.#config.writer.storage.set(`${this.#config.prefix}t`, JSON.stringify(index));
   }
 }

@@ -104,6 +104,27 @@ describe("retries", () => {
     schematic.close();
   });
 
+  it("a wall clock stepped back an hour during a Retry-After pause does not stall delivery", async () => {
+    let calls = 0;
+    const received: string[] = [];
+    server.use(
+      http.post(`${EVENTS}/e`, async ({ request }) => {
+        const { body } = (await request.json()) as { body: { event: string } };
+        if (++calls === 1) return new HttpResponse(null, { status: 429, headers: { "Retry-After": "2" } });
+        received.push(body.event);
+        return HttpResponse.json({});
+      }),
+    );
+    const schematic = createClient();
+    void schematic.track({ event: "paused" });
+    await settle(200);
+    expect(calls).toBe(1);
+    vi.setSystemTime(Date.now() - 3_600_000); // NTP, or the user, moves the clock back
+    await settle(2_500);
+    expect(received).toEqual(["paused"]);
+    schematic.close();
+  });
+
   it("drops an event the API refuses with a 4xx, reports it, and carries on", async () => {
     let calls = 0;
     const received = captureEvents(() =>
@@ -293,6 +314,7 @@ describe("page hide", () => {
     const received = captureEvents();
     const next = createClient({ storage });
     expect(next.getSnapshot().queue.pending).toBe(0);
+    next.mount();
     await settle(0);
     expect(next.getSnapshot().queue.pending).toBe(1);
     await settle(100);

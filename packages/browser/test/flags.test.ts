@@ -237,6 +237,8 @@ describe("the external store", () => {
     expect(server).toEqual({
       context: { company: { id: "c_1" } },
       flags: { "my-flag": true },
+      checks: { "my-flag": { flag: "my-flag", value: true, reason: "bootstrap" } },
+      plan: undefined,
       isReady: true,
       queue: { pending: 0, delivered: 0, dropped: 0 },
     });
@@ -253,6 +255,8 @@ describe("the external store", () => {
     expect(schematic.getServerSnapshot()).toEqual({
       context: {},
       flags: {},
+      checks: {},
+      plan: undefined,
       isReady: false,
       queue: { pending: 0, delivered: 0, dropped: 0 },
     });

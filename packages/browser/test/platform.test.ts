@@ -67,7 +67,7 @@ describe("the window's page events (default lifecycle)", () => {
     );
     const storage = memoryStorage();
     const schematic = new Schematic(KEY, { storage, locks: null });
-    schematic.getContext();
+    schematic.mount(); // a live page (its provider or first call starts it)
     const onHide = () => void schematic.track({ event: "page-leave" });
     window.addEventListener("pagehide", onHide);
     window.dispatchEvent(new Event("pagehide"));

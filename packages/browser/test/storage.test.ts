@@ -18,23 +18,34 @@ afterEach(() => {
 });
 
 describe("first use", () => {
-  it("constructing touches no storage, timer or page listener; first use does", async () => {
+  it("constructing reads the stored session only; reads start nothing; mount or first use starts the rest", async () => {
     const storage = countingStorage();
     const get = vi.spyOn(storage, "get");
-    const lifecycle = fakeLifecycle();
+    const lifecycle = fakeLifecycle() as ReturnType<typeof fakeLifecycle> & { listeners: number };
     const subscribe = vi.spyOn(lifecycle, "subscribe");
-    const localStorage = vi.spyOn(window, "localStorage", "get");
     const schematic = new Schematic(KEY, { storage, lifecycle });
     new Schematic(KEY).getServerSnapshot();
     schematic.getServerSnapshot();
-    expect(vi.getTimerCount()).toBe(0);
-    expect(get).not.toHaveBeenCalled();
-    expect(subscribe).not.toHaveBeenCalled();
-    expect(localStorage).not.toHaveBeenCalled();
+    const unsubscribe = schematic.subscribe(() => {});
+    schematic.getSnapshot();
     schematic.getContext();
-    expect(get).toHaveBeenCalled();
+    schematic.getFlag("f");
+    expect(vi.getTimerCount()).toBe(0);
+    expect(get.mock.calls).toEqual([["schematic:23456789:s"]]);
+    expect(storage.writes).toBe(0);
+    expect(subscribe).not.toHaveBeenCalled();
+    schematic.mount();
     expect(subscribe).toHaveBeenCalledOnce();
+    schematic.mount();
+    schematic.unmount();
+    expect(lifecycle.listeners).toBe(1);
+    schematic.unmount();
+    expect(lifecycle.listeners).toBe(0);
+    void schematic.track({ event: "after" });
+    expect(lifecycle.listeners).toBe(1);
+    unsubscribe();
     schematic.close();
+    expect(lifecycle.listeners).toBe(0);
   });
 
   it("uses localStorage by default", async () => {
@@ -128,6 +139,60 @@ describe("persistence", () => {
     third.close();
   });
 
+  it("reads what an earlier version stored (context, last identify, anonymous id; its queue items too)", async () => {
+    const storage = memoryStorage();
+    const identify = { keys: { id: "u_1" }, company: { keys: { id: "c_1" } } };
+    storage.set(
+      "schematic:23456789:s",
+      JSON.stringify({
+        c: { user: { id: "u_1" }, company: { id: "c_1" } },
+        l: identify,
+        u: "anon-from-v0",
+        f: { x: true },
+      }),
+    );
+    const old = {
+      e: {
+        api_key: KEY,
+        type: "track",
+        body: { event: "from-v0", traits: {}, quantity: 1, company: { id: "c_1" } },
+        sent_at: new Date().toISOString(),
+        tracker_event_id: "00000000-0000-4000-8000-000000000001",
+        tracker_user_id: "anon-from-v0",
+      },
+      a: 2,
+    };
+    storage.set("schematic:23456789:t", JSON.stringify({ previous: 0 }));
+    storage.set("schematic:23456789:qprevious", JSON.stringify([old]));
+    const received = captureEvents();
+    const schematic = createClient({ storage });
+    expect(schematic.getContext()).toEqual({ user: { id: "u_1" }, company: { id: "c_1" } });
+    await expect(schematic.identify(identify)).resolves.toEqual({ status: "deduplicated" });
+    await Promise.all([schematic.track({ event: "new" }), settle(1000)]);
+    expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["from-v0", "new"]);
+    expect(received.map((r) => r.event.tracker_user_id)).toEqual(["anon-from-v0", "anon-from-v0"]);
+    schematic.close();
+  });
+
+  it("leaves out what is stored in a shape it does not know: never sent, never thrown", async () => {
+    const storage = memoryStorage();
+    storage.set(
+      "schematic:23456789:s",
+      JSON.stringify({ context: { user: 42 }, anonymousId: 7, checks: { f: "x" } }),
+    );
+    storage.set("schematic:23456789:t", JSON.stringify({ junk: 0 }));
+    storage.set("schematic:23456789:qjunk", JSON.stringify([null, 3, { e: "x" }, { event: { body: 1 } }]));
+    const received = captureEvents();
+    const schematic = createClient({ storage });
+    expect(schematic.getContext()).toEqual({});
+    expect(schematic.getSnapshot().checks).toEqual({});
+    await Promise.all([schematic.track({ event: "ok" }), settle(1000)]);
+    expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["ok"]);
+    expect(received[0]!.event.tracker_user_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(storage.get("schematic:23456789:qjunk")).toBeNull();
+    schematic.close();
+  });
+
   it("keeps two publishable keys on one origin apart", async () => {
     const storage = memoryStorage();
     const a = new Schematic("api_aaaaaaaaaaaa", { storage, locks: null });
@@ -136,5 +201,32 @@ describe("persistence", () => {
     const b = new Schematic("api_bbbbbbbbbbbb", { storage, locks: null });
     expect(b.getContext()).toEqual({});
     b.close();
+  });
+});
+
+describe("a storage that throws", () => {
+  it("a user adapter whose set throws mid-run (a full quota): the client moves to memory, keeps delivering, close() does not throw", async () => {
+    const base = memoryStorage();
+    let full = false;
+    const storage = {
+      get: (key: string) => base.get(key),
+      set(key: string, value: string) {
+        if (full) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        base.set(key, value);
+      },
+      remove: (key: string) => base.remove(key),
+    };
+    const received = captureEvents();
+    const schematic = createClient({ storage });
+    void schematic.identify({ keys: { id: "u_1" } });
+    await settle(200);
+    full = true;
+    const results = [schematic.track({ event: "a" }), schematic.track({ event: "b" })];
+    schematic.setContext({ user: { id: "u_2" } });
+    await settle(1000);
+    await expect(Promise.all(results)).resolves.toEqual([{ status: "delivered" }, { status: "delivered" }]);
+    expect(received.map((r) => r.event.type)).toEqual(["identify", "track", "track"]);
+    expect(schematic.getContext()).toEqual({ user: { id: "u_2" } });
+    expect(() => schematic.close()).not.toThrow();
   });
 });

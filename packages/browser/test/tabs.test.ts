@@ -66,10 +66,13 @@ function leaveTab(storage: Storage, id: string, heartbeat: number, entries: Retu
 }
 
 describe.each(modes)("two tabs on one storage, with %s", (_, makeLocks) => {
-  const tabs = (storage: Storage, locks: LockManagerLike | null, net: ReturnType<typeof senders>) => [
-    createClient({ storage, locks, maxAttempts: 100, fetch: net.fetchFor("a") }),
-    createClient({ storage, locks, maxAttempts: 100, fetch: net.fetchFor("b") }),
-  ];
+  // Two live pages: each started (mounted), as a page's provider or first call does.
+  const tabs = (storage: Storage, locks: LockManagerLike | null, net: ReturnType<typeof senders>) =>
+    ["a", "b"].map((tab) => {
+      const client = createClient({ storage, locks, maxAttempts: 100, fetch: net.fetchFor(tab) });
+      client.mount();
+      return client;
+    });
 
   it("each live tab sends its own events promptly; none is sent by both", async () => {
     const net = senders();
@@ -152,7 +155,7 @@ describe("tab coordination details", () => {
     const orphan = leftover(0, 2);
     leaveTab(storage, "crashed", Date.now(), [orphan]);
     const b = createClient({ storage, fetch: net.fetchFor("b") });
-    b.getSnapshot();
+    b.mount(); // a live page: its provider (or first call) started it
     await settle(60_000);
     expect(net.sent).toEqual([]);
     await settle(150_000);
@@ -168,7 +171,7 @@ describe("tab coordination details", () => {
     const orphan = leftover(1);
     leaveTab(storage, "crashed", Date.now(), [orphan]);
     const b = createClient({ storage, locks: fakeLocks(), fetch: net.fetchFor("b") });
-    b.getSnapshot();
+    b.mount(); // a live page: its provider (or first call) started it
     await settle(500);
     expect(net.sent).toEqual([{ tab: "b", id: orphan.e.tracker_event_id, ok: true }]);
     b.close();
@@ -216,7 +219,7 @@ describe("tab coordination details", () => {
     const a = createClient({ storage, lifecycle, fetch: net.fetchFor("a") });
     const b = createClient({ storage, fetch: net.fetchFor("b") });
     const result = a.track({ event: "x" });
-    b.getSnapshot();
+    b.mount(); // a live page: its provider (or first call) started it
     await settle(300);
     lifecycle.emit("pagehide");
     net.up = true;

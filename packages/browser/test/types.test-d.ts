@@ -4,6 +4,8 @@ import {
   type Context,
   type DeliveryResult,
   type DroppedEvent,
+  type FlagCheck,
+  type Plan,
   Schematic,
   type SchematicOptions,
   type SchematicSnapshot,
@@ -30,6 +32,15 @@ describe("public types", () => {
     expectTypeOf(schematic.checkFlags()).resolves.toEqualTypeOf<Readonly<Record<string, boolean>>>();
   });
 
+  it("entitlements are flag checks, the plan is a Plan", () => {
+    expectTypeOf(schematic.checkEntitlement("f", { fallback: false })).resolves.toEqualTypeOf<FlagCheck>();
+    expectTypeOf(schematic.getFlagCheck("f")).toEqualTypeOf<Readonly<FlagCheck> | undefined>();
+    expectTypeOf(schematic.getPlan()).toEqualTypeOf<Readonly<Plan> | undefined>();
+    expectTypeOf<SchematicSnapshot["checks"]>().toEqualTypeOf<
+      Readonly<Record<string, Readonly<FlagCheck>>>
+    >();
+  });
+
   it("the store is what useSyncExternalStore takes", () => {
     expectTypeOf(schematic.subscribe).toEqualTypeOf<(listener: () => void) => () => void>();
     expectTypeOf(schematic.getSnapshot()).toEqualTypeOf<SchematicSnapshot>();
@@ -47,7 +58,12 @@ describe("public types", () => {
   it("options", () => {
     expectTypeOf<SchematicOptions["transport"]>().toEqualTypeOf<"event" | "batch" | undefined>();
     expectTypeOf<SchematicOptions["bootstrap"]>().toEqualTypeOf<Bootstrap | undefined>();
-    expectTypeOf<Bootstrap>().toEqualTypeOf<{ context?: Context; flags?: Record<string, boolean> }>();
+    expectTypeOf<Bootstrap>().toEqualTypeOf<{
+      context?: Context;
+      flags?: Record<string, boolean>;
+      checks?: Record<string, FlagCheck>;
+      plan?: Plan;
+    }>();
     expectTypeOf<NonNullable<SchematicOptions["onDrop"]>>().parameter(0).toEqualTypeOf<DroppedEvent>();
   });
 });

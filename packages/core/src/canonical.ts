@@ -1,7 +1,8 @@
 /**
- * A JSON string that does not depend on object key order: the cache and
- * dedupe key of the SDK (`{a, b}` and `{b, a}` give the same string). It runs
- * on every identify, so it builds one string with no intermediate arrays.
+ * A JSON string that does not depend on object key order (`{a, b}` and
+ * `{b, a}` give the same string), for values that did not come from
+ * validation: tests compare arbitrary inputs with it. A validated value's
+ * content key is `validatedJson` (its maps are already sorted).
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";

@@ -1,6 +1,6 @@
 /** Builds the exact event objects of `POST /e` and `POST /batch`. */
-import type { IdentifyInput } from "./types";
-import { type EventType, toWireIdentifyBody, type WireEvent } from "./wire";
+import { isoTime } from "./clock";
+import type { EventType, WireEvent } from "./wire";
 
 /** A random v4 UUID: `crypto.randomUUID` where it exists (secure contexts), else `getRandomValues`. */
 export function uuid(): string {
@@ -14,35 +14,31 @@ export function uuid(): string {
 }
 
 /**
- * An event envelope. `tracker_event_id` is fresh per event and must be kept
- * across retries: servers drop duplicates by it.
+ * The one event envelope of the SDK, as `POST /e` takes it and each entry of
+ * `POST /batch` carries it. `tracker_event_id` is fresh per event and must be
+ * kept across retries: servers drop duplicates by it. `sent_at` is wall time
+ * (ISO-8601 UTC), formatted once per millisecond.
+ *
+ * @example
+ * createEvent({ apiKey: "api_…", type: "track", body: toWireTrackBody(input), trackerUserId });
  */
 export function createEvent(params: {
   apiKey: string;
   type: EventType;
   body: WireEvent["body"];
-  trackerUserId?: string;
-  idempotencyKey?: string;
-  now?: Date;
+  trackerUserId?: string | undefined;
+  idempotencyKey?: string | undefined;
+  /** Wall-clock milliseconds of the call (default: now). */
+  time?: number | undefined;
 }): WireEvent {
   const event: WireEvent = {
     api_key: params.apiKey,
     type: params.type,
     body: params.body,
-    sent_at: (params.now ?? new Date()).toISOString(),
+    sent_at: isoTime(params.time),
     tracker_event_id: uuid(),
   };
   if (params.trackerUserId !== undefined) event.tracker_user_id = params.trackerUserId;
   if (params.idempotencyKey !== undefined) event.idempotency_key = params.idempotencyKey;
   return event;
-}
-
-/** An identify event for validated input. */
-export function identifyEvent(params: {
-  apiKey: string;
-  input: IdentifyInput;
-  trackerUserId?: string;
-}): WireEvent {
-  const { input, ...rest } = params;
-  return createEvent({ ...rest, type: "identify", body: toWireIdentifyBody(input) });
 }

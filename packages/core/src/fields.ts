@@ -13,7 +13,7 @@ const MAX_STRING = 255;
 /** Serialised size of one event or request body, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export const LIMITS = Object.freeze({
+export const LIMITS = /* @__PURE__ */ Object.freeze({
   maxKeys: MAX_KEYS,
   maxTraits: MAX_TRAITS,
   maxStringLength: MAX_STRING,
@@ -46,6 +46,13 @@ export function describe(value: unknown): string {
     default:
       return `a ${typeof value}`;
   }
+}
+
+/** Copies the defined members only, so omitted fields stay omitted (and are never sent as null). */
+export function compact<T extends object>(value: T): T {
+  const out = {} as T;
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out;
 }
 
 /** A plain `{}` object from any realm: not an array, class instance, Map or Date. */

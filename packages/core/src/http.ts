@@ -4,14 +4,8 @@
  * every failure mapped to a `SchematicError`. Nothing platform-specific: it
  * runs wherever `fetch` exists.
  */
-import {
-  isSchematicApiError,
-  SchematicApiError,
-  SchematicError,
-  SchematicNetworkError,
-  SchematicTimeoutError,
-} from "./errors";
-import { DEFAULT_RETRY_POLICY, isRetryable, parseRetryAfter, type RetryPolicy, retryDelay } from "./retry";
+import { SchematicApiError, SchematicError, SchematicNetworkError, SchematicTimeoutError } from "./errors";
+import { Backoff, parseRetryAfter, type RetryPolicy } from "./retry";
 import { defaultTimers, sleep, type Timers } from "./timers";
 
 /** The part of a `fetch` `Response` the client reads. */
@@ -166,16 +160,14 @@ export async function requestWithRetries<T = unknown>(
   client: HttpClient,
   options: RequestOptions & RetryOptions,
 ): Promise<T> {
+  const backoff = new Backoff(options.retryPolicy);
   for (let attempt = 0; ; attempt++) {
     try {
       return await client.request<T>(options);
     } catch (error) {
-      if (attempt >= options.retries || !isRetryable(error) || options.signal?.aborted) throw error;
-      const delay = retryDelay({
-        attempt,
-        retryAfter: isSchematicApiError(error) ? error.retryAfter : undefined,
-        policy: { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy },
-      });
+      const delay =
+        attempt < options.retries && !options.signal?.aborted ? backoff.fail(error, attempt) : undefined;
+      if (delay === undefined) throw error;
       options.onRetry?.({ attempt: attempt + 1, delay, error: error as SchematicError });
       await sleep(delay, { timers: options.timers, signal: options.signal });
     }

@@ -1,5 +1,6 @@
 export { canonicalJson, jsonEqual } from "./canonical";
-export { createEvent, identifyEvent, uuid } from "./envelope";
+export { isoTime, monotonicNow } from "./clock";
+export { createEvent, uuid } from "./envelope";
 export type { ValidationIssue } from "./errors";
 export {
   isSchematicApiError,
@@ -21,8 +22,16 @@ export { HttpClient, requestWithRetries } from "./http";
 export { isPublishableKey, isSecretKey, maskKey } from "./keys";
 export type { Logger, LogLevel } from "./logger";
 export { createLogger } from "./logger";
+export { withDefaults } from "./options";
 export type { RetryPolicy } from "./retry";
-export { DEFAULT_RETRY_POLICY, isRetryable, isRetryableStatus, parseRetryAfter, retryDelay } from "./retry";
+export {
+  Backoff,
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryDelay,
+} from "./retry";
 export type { Storage, WebStorageLike } from "./storage";
 export { memoryStorage, webStorage } from "./storage";
 export type { Timers } from "./timers";

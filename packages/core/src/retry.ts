@@ -1,7 +1,9 @@
 /**
  * The retry policy shared by the browser queue and the Node client: which
- * failures are worth another try, and how long to wait before it.
+ * failures are worth another try, how long to wait before it, and the one
+ * pause (`Backoff`) every sender keeps.
  */
+import { monotonicNow } from "./clock";
 import { isSchematicApiError, isSchematicNetworkError, isSchematicTimeoutError } from "./errors";
 
 export interface RetryPolicy {
@@ -70,4 +72,43 @@ export function retryDelay(params: {
   if (params.retryAfter !== undefined) return Math.min(params.retryAfter, policy.maxRetryAfter);
   const ceiling = Math.min(policy.maxDelay, policy.baseDelay * 2 ** Math.min(params.attempt, 30));
   return Math.floor((params.random ?? Math.random)() * ceiling);
+}
+
+/**
+ * One sender's pause: each failure asks it whether to try again (only
+ * retryable failures, see `isRetryable`) and how long to wait (`retryDelay`:
+ * backoff or the server's `Retry-After`, capped), and holds every later send
+ * until that wait has passed. Time is measured on the monotonic clock, so a
+ * wall clock stepped back never stretches a pause.
+ *
+ * @example
+ * const backoff = new Backoff();
+ * const delay = backoff.fail(error, attempt); // undefined: give up (say a 400)
+ * if (backoff.wait() > 0) scheduleLater(backoff.wait());
+ */
+export class Backoff {
+  readonly #policy: Partial<RetryPolicy> | undefined;
+  #until = 0;
+
+  constructor(policy?: Partial<RetryPolicy>) {
+    this.#policy = policy;
+  }
+
+  /**
+   * Records failed attempt number `attempt` (0 for the first). Answers the
+   * delay before the next one and pauses sending until it has passed, or
+   * undefined when the failure is not worth retrying.
+   */
+  fail(error: unknown, attempt: number): number | undefined {
+    if (!isRetryable(error)) return undefined;
+    const retryAfter = isSchematicApiError(error) ? error.retryAfter : undefined;
+    const delay = retryDelay({ attempt, retryAfter, policy: this.#policy });
+    this.#until = Math.max(this.#until, monotonicNow() + delay);
+    return delay;
+  }
+
+  /** Milliseconds before sending may resume; 0 when it may now. */
+  wait(): number {
+    return Math.max(0, this.#until - monotonicNow());
+  }
 }

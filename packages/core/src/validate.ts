@@ -13,6 +13,7 @@ import {
   checkString,
   checkTime,
   checkTraits,
+  compact,
   describe,
   type Issues,
   join,
@@ -29,12 +30,12 @@ import type {
   UpsertUserInput,
 } from "./types";
 
-/** Copies the defined members only, so omitted fields stay omitted. */
-function defined<T extends object>(value: T): T {
-  const out = {} as T;
-  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
-  return out;
-}
+/**
+ * The identify input this module produced last: a layer above (a UI binding
+ * validating during render) hands it straight to the client, which takes it
+ * as it is. One slot, no WeakSet: nothing to hash or collect per call.
+ */
+let lastIdentify: IdentifyInput | undefined;
 
 function finish<T>(issues: Issues, value: T): T {
   if (issues.length > 0) throw new SchematicValidationError(issues);
@@ -48,7 +49,7 @@ function root(input: unknown, issues: Issues, example: string): Record<string, u
 function company(value: unknown, path: string, issues: Issues): CompanyInput | undefined {
   if (!checkObject(value, path, issues, '{ keys: { id: "…" } }')) return undefined;
   const c = value as Record<string, unknown>;
-  return defined({
+  return compact({
     keys: checkKeys(c.keys, join(path, "keys"), issues) as Keys,
     name: checkString(c.name, join(path, "name"), issues, false),
     traits: checkTraits(c.traits, join(path, "traits"), issues),
@@ -61,18 +62,22 @@ const IDENTIFY_EXAMPLE = '{ keys: { id: "user-1" }, company: { keys: { id: "comp
  * Validates `identify` input: the user at the top level, an optional company.
  * The result is also the wire `body` of the identify event as it stands
  * (`toWireIdentifyBody` returns an equal object), so callers may send it as is.
+ * Validating the latest result again answers it as is: a UI binding that
+ * validated during render hands it to the client without a second pass.
  */
 export function validateIdentify(input: unknown): IdentifyInput {
+  if (input === lastIdentify && input) return input as IdentifyInput;
   const issues: Issues = [];
   const v = root(input, issues, IDENTIFY_EXAMPLE);
   if (!v) return finish(issues, input as never);
-  const out = defined({
+  const out = compact({
     keys: checkKeys(v.keys, "keys", issues) as Keys,
     name: checkString(v.name, "name", issues, false),
     traits: checkTraits(v.traits, "traits", issues),
     company: v.company === undefined ? undefined : company(v.company, "company", issues),
   });
-  return finish(issues, checkSize(out, issues));
+  lastIdentify = finish(issues, checkSize(out, issues));
+  return out;
 }
 
 /** Validates a company on its own (`{ keys, name?, traits? }`). */
@@ -114,7 +119,7 @@ export function validateUpsertUser(input: unknown): UpsertUserInput {
       companies = Array.from(v.companies, (c, i) => checkKeys(c, `companies.${i}`, issues) as Keys);
     }
   }
-  const out = defined({
+  const out = compact({
     keys: checkKeys(v.keys, "keys", issues) as Keys,
     name: checkString(v.name, "name", issues, false),
     traits: checkTraits(v.traits, "traits", issues),
@@ -140,7 +145,7 @@ export function validateTrack(input: unknown): TrackInput {
       });
     } else quantity = v.quantity;
   }
-  const out = defined({
+  const out = compact({
     event: checkString(v.event, "event", issues, true) as string,
     traits: checkTraits(v.traits, "traits", issues),
     quantity,
@@ -157,7 +162,7 @@ export function validateContext(input: unknown): Context {
   if (!v) return finish(issues, input as never);
   return finish(
     issues,
-    defined({
+    compact({
       company: v.company == null ? undefined : checkKeys(v.company, "company", issues),
       user: v.user == null ? undefined : checkKeys(v.user, "user", issues),
     }),
@@ -171,8 +176,12 @@ export function validateFlagKey(key: unknown): string {
 }
 
 /**
- * The JSON of a validated value. Its maps are in sorted key order, so equal
- * content gives an equal string (a dedupe or cache key).
+ * The content key of the SDK: the JSON of a validated value (an identify, a
+ * context). Validated maps are in sorted key order, so equal content gives an
+ * equal string — the flag cache's key, the identify hook's dependency.
+ *
+ * @example
+ * validatedJson(validateContext({ user: { b: "2", a: "1" } })); // '{"user":{"a":"1","b":"2"}}'
  */
 export function validatedJson(value: unknown): string {
   return JSON.stringify(value);

@@ -3,6 +3,7 @@
  * the one place that converts between them and the public camelCase types.
  * Key and trait maps pass through untouched: their names are the user's data.
  */
+import { compact } from "./fields";
 import type {
   Company,
   CompanyMembership,
@@ -175,13 +176,6 @@ export interface WireFlagsCheck {
 
 const isoTime = (value: Date | string): string => (typeof value === "string" ? value : value.toISOString());
 
-/** Drops `undefined` members so omitted fields are left out, never sent as null. */
-function compact<T extends object>(value: T): T {
-  const out = {} as T;
-  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
-  return out;
-}
-
 /** The `body` of an identify event: the input as given, omitted fields left out. */
 export function toWireIdentifyBody(input: IdentifyInput): WireIdentifyBody {
   const { company } = input;
@@ -281,38 +275,35 @@ export function fromWireUser(wire: WireUser): User {
   };
 }
 
-const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+/**
+ * A flat wire record read field by field: names camelCased, absent (null)
+ * values left out, nested objects skipped, times (`…_at`, `…_date`) as Dates.
+ * Fields the API adds later come through the same way.
+ */
+function fromWireFields<T>(wire: object): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(wire))
+    if (value != null && typeof value !== "object")
+      out[name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = /_(at|date)$/.test(name)
+        ? new Date(value as string)
+        : value;
+  return out as T;
+}
 
 export function fromWireFlagCheck(wire: WireFlagCheck): FlagCheck {
-  const ruleType = orUndefined(wire.rule_type);
-  return compact({
-    flag: wire.flag,
-    value: wire.value === true,
-    reason: wire.reason ?? "",
-    ruleType,
-    valueType: orUndefined(wire.entitlement?.value_type),
-    featureAllocation: orUndefined(wire.feature_allocation),
-    featureUsage: orUndefined(wire.feature_usage),
-    featureUsageEvent: orUndefined(wire.feature_usage_event),
-    featureUsagePeriod: orUndefined(wire.feature_usage_period),
-    featureUsageResetAt: toDate(wire.feature_usage_reset_at),
-    featureUsageExceeded:
-      orUndefined(wire.feature_usage_exceeded) ?? (ruleType?.endsWith("_usage_exceeded") ? true : undefined),
-    companyId: orUndefined(wire.company_id),
-    userId: orUndefined(wire.user_id),
-    flagId: orUndefined(wire.flag_id),
-    ruleId: orUndefined(wire.rule_id),
-  });
+  const check = fromWireFields<FlagCheck>(wire);
+  check.value = wire.value === true;
+  check.reason = wire.reason ?? "";
+  const valueType = wire.entitlement?.value_type;
+  if (valueType != null) check.valueType = valueType;
+  if (wire.feature_usage_exceeded == null && wire.rule_type?.endsWith("_usage_exceeded"))
+    check.featureUsageExceeded = true;
+  return check;
 }
 
 /** The plan of a bulk flag check or a live push. */
 export function fromWirePlan(plan: WirePlan): Plan {
-  return compact({
-    id: plan.id,
-    name: plan.name,
-    trialStatus: orUndefined(plan.trial_status),
-    trialEndDate: toDate(plan.trial_end_date),
-  });
+  return fromWireFields<Plan>(plan);
 }
 
 export function fromWireFlagsCheck(wire: WireFlagsCheck): FlagsCheck {

@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  Backoff,
+  isoTime,
   isRetryable,
   isRetryableStatus,
   parseRetryAfter,
@@ -9,6 +11,7 @@ import {
   SchematicNetworkError,
   SchematicTimeoutError,
   SchematicValidationError,
+  withDefaults,
 } from "../src/index";
 
 const apiError = (status: number) => new SchematicApiError({ status, body: {}, method: "POST", url: "u" });
@@ -65,5 +68,60 @@ describe("retryDelay", () => {
     expect(retryDelay({ attempt: 0, retryAfter: 5000, random: () => 0 })).toBe(5000);
     expect(retryDelay({ attempt: 0, retryAfter: 10_000_000 })).toBe(300_000);
     expect(retryDelay({ attempt: 0, retryAfter: 90_000, policy: { maxRetryAfter: 60_000 } })).toBe(60_000);
+  });
+});
+
+describe("Backoff", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("pauses for the server's Retry-After on the monotonic clock, whatever the wall clock does", () => {
+    vi.useFakeTimers({ toFake: ["Date", "performance", "setTimeout", "clearTimeout"] });
+    const backoff = new Backoff();
+    const tooMany = new SchematicApiError({
+      status: 429,
+      body: "",
+      method: "POST",
+      url: "/e",
+      retryAfter: 2000,
+    });
+    expect(backoff.fail(tooMany, 0)).toBe(2000);
+    vi.setSystemTime(Date.now() - 3_600_000);
+    expect(backoff.wait()).toBe(2000);
+    vi.advanceTimersByTime(2000);
+    expect(backoff.wait()).toBe(0);
+  });
+
+  it("answers undefined for a failure not worth retrying and keeps sending open", () => {
+    const backoff = new Backoff();
+    const bad = new SchematicApiError({ status: 400, body: "", method: "POST", url: "/e" });
+    expect(backoff.fail(bad, 0)).toBeUndefined();
+    expect(backoff.wait()).toBe(0);
+  });
+
+  it("caps a long Retry-After at the policy's maxRetryAfter", () => {
+    const backoff = new Backoff({ maxRetryAfter: 30_000 });
+    const slow = new SchematicApiError({
+      status: 503,
+      body: "",
+      method: "POST",
+      url: "/e",
+      retryAfter: 600_000,
+    });
+    expect(backoff.fail(slow, 0)).toBe(30_000);
+  });
+});
+
+describe("withDefaults", () => {
+  it("overlays the options that are set, keeping defaults for undefined ones", () => {
+    const defaults = Object.freeze({ a: 1, b: 2 });
+    expect(withDefaults(defaults, { b: undefined, c: 3 })).toEqual({ a: 1, b: 2, c: 3 });
+    expect(defaults).toEqual({ a: 1, b: 2 });
+  });
+});
+
+describe("isoTime", () => {
+  it("formats wall time as ISO-8601 UTC with a Z", () => {
+    expect(isoTime(Date.UTC(2030, 0, 1))).toBe("2030-01-01T00:00:00.000Z");
+    expect(isoTime()).toMatch(/Z$/);
   });
 });

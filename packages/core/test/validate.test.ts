@@ -326,3 +326,12 @@ describe("validatedJson", () => {
     expect(a).not.toBe(b);
   });
 });
+
+describe("validated once per layer", () => {
+  it("takes its own latest result as it is, and validates anything else", () => {
+    const v = validateIdentify({ keys: { id: "u" } });
+    expect(validateIdentify(v)).toBe(v);
+    const copy = { ...v };
+    expect(validateIdentify(copy)).not.toBe(copy);
+  });
+});

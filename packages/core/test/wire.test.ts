@@ -5,7 +5,6 @@ import {
   fromWireFlagCheck,
   fromWireFlagsCheck,
   fromWireUser,
-  identifyEvent,
   toWireCompanyUpsert,
   toWireIdentifyBody,
   toWireTrackBody,
@@ -192,9 +191,10 @@ describe("wire → public", () => {
 
 describe("event envelopes", () => {
   it("builds an identify event exactly as WIRE.md shows", () => {
-    const event = identifyEvent({
+    const event = createEvent({
       apiKey: "api_pub_x",
-      input: { keys: { id: "u_1" }, company: { keys: { id: "c_1" } } },
+      type: "identify",
+      body: toWireIdentifyBody({ keys: { id: "u_1" }, company: { keys: { id: "c_1" } } }),
       trackerUserId: "anon-1",
     });
     expect(Object.keys(event).sort()).toEqual(

@@ -1,5 +1,4 @@
-import { type Bootstrap, Schematic, type SchematicOptions } from "@schematic-sdk/browser";
-import type { IdentifyInput } from "@schematic-sdk/core";
+import { type Bootstrap, type IdentifyInput, Schematic, type SchematicOptions } from "@schematic-sdk/browser";
 import { type ReactNode, useEffect, useMemo, useRef } from "react";
 import { SchematicContext } from "./context";
 import { useIdentify } from "./useIdentify";
@@ -31,10 +30,11 @@ export type SchematicProviderProps = CommonProps &
   );
 
 /**
- * Gives its subtree a Schematic client. It creates the client from
- * `publishableKey` (and closes it on unmount or when the key changes) or uses
- * the `client` you pass. Safe in StrictMode and on a server: creating the
- * client touches no browser global and sends nothing.
+ * Gives its subtree a Schematic client, created from `publishableKey` or the
+ * `client` you pass, and mounts it while the provider is mounted (its timers,
+ * page listeners and tab lease run from the first mount to the last
+ * unmount). Safe in StrictMode and on a server: creating the client starts
+ * nothing and sends nothing.
  *
  * @example
  * <SchematicProvider publishableKey="api_…" identify={{ keys: { id: user.id }, company: { keys: { id: org.id } } }}>
@@ -53,17 +53,13 @@ export function SchematicProvider(props: SchematicProviderProps): ReactNode {
   }, [given, publishableKey]);
   const client = (given ?? created) as Schematic;
 
-  // Closing waits a tick: StrictMode's unmount-and-remount of effects then
-  // keeps the one client instead of closing it under a live tree. A swap to
-  // another client lets the old one's close go ahead.
-  const closing = useRef<{ client: Schematic; timer: ReturnType<typeof setTimeout> } | undefined>(undefined);
+  // Ref-counted: StrictMode's unmount-and-remount of effects stops and
+  // restarts the one client; the last unmount (or a swap to another client)
+  // stops its timers, listeners and tab lease, its queue staying stored.
   useEffect(() => {
-    if (!created) return;
-    if (closing.current?.client === created) clearTimeout(closing.current.timer);
-    return () => {
-      closing.current = { client: created, timer: setTimeout(() => created.close(), 0) };
-    };
-  }, [created]);
+    client.mount();
+    return () => client.unmount();
+  }, [client]);
 
   useIdentify(client, props.identify);
   return <SchematicContext.Provider value={client}>{props.children}</SchematicContext.Provider>;

@@ -1,5 +1,5 @@
 import type { Schematic, SchematicSnapshot } from "@schematic-sdk/browser";
-import { createContext, useCallback, useContext, useSyncExternalStore } from "react";
+import { createContext, useCallback, useContext, useEffect, useSyncExternalStore } from "react";
 
 /** The client a `SchematicProvider` gives its subtree. */
 export const SchematicContext = /* @__PURE__ */ createContext<Schematic | null>(null);
@@ -28,4 +28,16 @@ export function useSnapshot<T>(client: Schematic, select: (snapshot: SchematicSn
     () => select(client.getSnapshot()),
     () => select(client.getServerSnapshot()),
   );
+}
+
+/** Asks the API for `key` on mount (and when the key changes) while nothing is known for it; components reading one flag share one request. */
+export function useAskWhileUnknown(
+  client: Schematic,
+  key: string,
+  unknown: boolean,
+  fallback: boolean,
+): void {
+  useEffect(() => {
+    if (unknown) void client.checkFlag(key, { fallback });
+  }, [client, key, unknown, fallback]);
 }

@@ -2,6 +2,8 @@
 export type {
   Bootstrap,
   DeliveryResult,
+  FlagCheck,
+  Plan,
   SchematicOptions,
   SchematicSnapshot,
 } from "@schematic-sdk/browser";
@@ -11,7 +13,9 @@ export type { SchematicProviderProps } from "./SchematicProvider";
 export { SchematicProvider } from "./SchematicProvider";
 export type { UseSchematicResult } from "./useSchematic";
 export { useSchematic } from "./useSchematic";
+export { useSchematicEntitlement } from "./useSchematicEntitlement";
 export type { UseSchematicFlagOptions } from "./useSchematicFlag";
 export { useSchematicFlag } from "./useSchematicFlag";
 export { useSchematicIdentify } from "./useSchematicIdentify";
 export { useSchematicIsReady } from "./useSchematicIsReady";
+export { useSchematicPlan } from "./useSchematicPlan";

@@ -1,5 +1,4 @@
-import type { Schematic } from "@schematic-sdk/browser";
-import { type IdentifyInput, validatedJson, validateIdentify } from "@schematic-sdk/core";
+import { type IdentifyInput, type Schematic, validatedJson, validateIdentify } from "@schematic-sdk/browser";
 import { useEffect, useLayoutEffect, useMemo } from "react";
 
 // The one place this package looks for a window: React 18 warns about layout effects on a server.
@@ -8,7 +7,8 @@ const useIsomorphicLayoutEffect = typeof window === "undefined" ? useEffect : us
 /**
  * Identifies when the input's content changes. Validation runs during render,
  * so bad input throws a `SchematicValidationError` an error boundary can show;
- * the identify itself runs in an effect, never on a server. StrictMode's
+ * the identify itself runs in an effect, never on a server, and the client
+ * takes the validated copy without checking it again. StrictMode's
  * double effect sends one request: the client drops an identify identical to
  * the last one.
  *

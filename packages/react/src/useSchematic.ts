@@ -1,5 +1,4 @@
-import type { Schematic } from "@schematic-sdk/browser";
-import type { Context } from "@schematic-sdk/core";
+import type { Context, Schematic } from "@schematic-sdk/browser";
 import { useMemo } from "react";
 import { useSchematicClient, useSnapshot } from "./context";
 

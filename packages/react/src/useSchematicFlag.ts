@@ -1,6 +1,5 @@
-import { validateFlagKey } from "@schematic-sdk/core";
-import { useEffect } from "react";
-import { useSchematicClient, useSnapshot } from "./context";
+import { validateFlagKey } from "@schematic-sdk/browser";
+import { useAskWhileUnknown, useSchematicClient, useSnapshot } from "./context";
 
 export interface UseSchematicFlagOptions {
   /**
@@ -25,9 +24,6 @@ export function useSchematicFlag(key: string, options: UseSchematicFlagOptions =
   validateFlagKey(key);
   const value = useSnapshot(client, (s) => s.flags[key]);
   const fallback = options.fallback ?? false;
-  const unknown = value === undefined;
-  useEffect(() => {
-    if (unknown) void client.checkFlag(key, { fallback });
-  }, [client, key, unknown, fallback]);
+  useAskWhileUnknown(client, key, value === undefined, fallback);
   return value ?? fallback;
 }

@@ -1,4 +1,4 @@
-import type { IdentifyInput } from "@schematic-sdk/core";
+import type { IdentifyInput } from "@schematic-sdk/browser";
 import { useSchematicClient } from "./context";
 import { useIdentify } from "./useIdentify";
 

@@ -1,0 +1,362 @@
+/**
+ * Flag checks for the current context: the API's answers (or the
+ * bootstrap's, or a previous page's), joined when identical requests are in
+ * flight, kept fresh, and shown with this client's own tracked usage that
+ * the API has not counted yet.
+ *
+ * - Usage: a queued `track` of the current company adds its quantity to every
+ *   check metered by its event (and turns the value off at a numeric
+ *   allocation). It is counted from the queue itself, which is persisted, so
+ *   a reload neither loses nor double-counts it; once delivered it is folded
+ *   into the answer until the API answers again.
+ * - Freshness: answers had while the context's identify is on its way (the
+ *   identify may create the company or change the traits rules read) are
+ *   asked again once it is delivered; on a context change the values shown
+ *   stay until the new context's answers arrive; while mounted, answers are
+ *   asked again every `flagCacheTtl`.
+ */
+import {
+  type Context,
+  type FlagCheck,
+  fromWireFlagCheck,
+  fromWirePlan,
+  type HttpClient,
+  isPlainObject,
+  jsonEqual,
+  monotonicNow,
+  type Plan,
+  type Timers,
+  validatedJson,
+  type WireEvent,
+  type WireFlagCheck,
+  type WireFlagsCheck,
+  type WireTrackBody,
+} from "@schematic-sdk/core";
+import type { Entry } from "./queue";
+import type { Saved, Session } from "./session";
+
+export type Checks = Readonly<Record<string, Readonly<FlagCheck>>>;
+/** One request's answers, by flag. */
+type Answers = Record<string, FlagCheck>;
+
+export interface FlagsConfig {
+  api: HttpClient;
+  session: Session;
+  timers: Timers;
+  ttl: number;
+  /** The queue, oldest first: undelivered usage is counted from it. */
+  queued: () => readonly Entry[];
+  /** Something shown changed. */
+  changed: () => void;
+  log: (...args: unknown[]) => void;
+  /** Told of each single-flag answer (the `trackFlagChecks` option). */
+  answered?: ((flag: string, value: boolean, context: Context) => void) | undefined;
+}
+
+const freeze = Object.freeze;
+const NONE: Checks = freeze({});
+
+/** `check` with `quantity` more usage; at a numeric allocation it turns off. */
+function addUsage(check: Readonly<FlagCheck>, quantity: number): Readonly<FlagCheck> {
+  const used = (check.featureUsage ?? 0) + quantity;
+  const out = { ...check, featureUsage: used };
+  if (check.featureAllocation !== undefined && used >= check.featureAllocation) {
+    out.value = false;
+    out.featureUsageExceeded = true;
+  }
+  return freeze(out);
+}
+
+/** Checks as stored or bootstrapped: each shaped like a check (the reset time revived), anything else left out. */
+function readChecks(value: unknown): Record<string, FlagCheck> {
+  const out: Record<string, FlagCheck> = {};
+  if (isPlainObject(value))
+    for (const flag in value) {
+      const check = value[flag] as FlagCheck;
+      if (!isPlainObject(check) || check.flag !== flag || typeof check.value !== "boolean") continue;
+      const reset = check.featureUsageResetAt;
+      out[flag] = freeze(reset === undefined ? check : { ...check, featureUsageResetAt: new Date(reset) });
+    }
+  return out;
+}
+
+export class Flags {
+  ready = false;
+  plan: Readonly<Plan> | undefined;
+  readonly #config: FlagsConfig;
+  /** The answers for the current context. */
+  #answers: Record<string, Readonly<FlagCheck>> = {};
+  /** What the previous context showed: kept on screen until this one's answers arrive. */
+  #previous: Checks = NONE;
+  /** When each answer came (monotonic ms); restored answers have none, so they are asked again. */
+  #fresh: Record<string, number> = {};
+  readonly #asks = new Map<string, Promise<Answers | undefined>>();
+  #view: Checks = NONE;
+  #values: Readonly<Record<string, boolean>> = NONE as never;
+  #dirty = true;
+  /** Some check shown is metered by an event: the queue's changes may change it. */
+  #metered = false;
+  /** The current context's identify is on its way: answers had now may not know it. */
+  #identifying = false;
+  /** Ask again once it has arrived. */
+  #again = false;
+  /** Bumped when answers in flight become outdated. */
+  #epoch = 0;
+  /** The body of the last identify queued for the context: its settling ends `#identifying`. */
+  #identify: unknown;
+  #watching = false;
+  #timer: unknown;
+
+  constructor(config: FlagsConfig) {
+    this.#config = config;
+  }
+
+  /** Takes bootstrapped (`fresh`) or stored answers. */
+  load(
+    params: Pick<Saved, "checks" | "plan"> & { flags?: Record<string, boolean> | undefined; fresh?: boolean },
+  ) {
+    const flags = params.flags ?? {};
+    const answers = readChecks(params.checks);
+    for (const flag in flags)
+      answers[flag] ??= freeze({ flag, value: flags[flag] === true, reason: "bootstrap" });
+    this.#answers = answers;
+    this.plan = isPlainObject(params.plan) ? freeze(params.plan as Plan) : undefined;
+    this.ready = params.flags !== undefined || Object.keys(answers).length > 0;
+    if (params.fresh) for (const flag in answers) this.#fresh[flag] = monotonicNow();
+    this.#dirty = true;
+  }
+
+  /** What is stored for the next page: the answers, never this client's pending usage (the queue holds that). */
+  saved(): Pick<Saved, "checks" | "plan"> {
+    return { checks: Object.keys(this.#answers).length > 0 ? this.#answers : undefined, plan: this.plan };
+  }
+
+  /** Every check shown, with undelivered usage added. */
+  get checks(): Checks {
+    if (this.#dirty) this.#build();
+    return this.#view;
+  }
+
+  /** The boolean view of `checks`. */
+  get values(): Readonly<Record<string, boolean>> {
+    if (this.#dirty) this.#build();
+    return this.#values;
+  }
+
+  /** The check shown for `flag` if it is an answer for the current context (not a previous context's). */
+  known(flag: string): Readonly<FlagCheck> | undefined {
+    return this.#answers[flag] && this.checks[flag];
+  }
+
+  /** Answered within `flagCacheTtl`. (Never answered: `now - undefined` is NaN, never under it.) */
+  isFresh(flag: string): boolean {
+    return monotonicNow() - this.#fresh[flag]! < this.#config.ttl;
+  }
+
+  /** The context changed: its answers are not these; they stay shown until the new ones arrive. */
+  contextChanged(): void {
+    this.#identifying = false;
+    this.#epoch++;
+    // Nothing shown (a burst of identifies): nothing to keep, nothing to allocate.
+    if (this.#view === NONE && !this.#dirty) return;
+    this.#previous = this.checks;
+    this.#answers = {};
+    this.#fresh = {};
+    this.#again = this.#previous !== NONE;
+    this.#changed();
+  }
+
+  /** Log-out: nothing known any more. */
+  clear(): void {
+    this.contextChanged();
+    this.#previous = NONE;
+    this.#again = false;
+    this.plan = undefined;
+    this.#changed();
+  }
+
+  /**
+   * An identify of the current context was queued (its wire `body`), or none
+   * will be: answers had before it arrives are asked again once it has.
+   */
+  identifying(body?: unknown): void {
+    if (body === undefined) {
+      if (this.#again && !this.#identifying) this.#refresh();
+      return;
+    }
+    this.#identifying = true;
+    this.#identify = body;
+    if (this.#view !== NONE || this.#dirty) this.#again ||= Object.keys(this.#answers).length > 0;
+  }
+
+  /** The queue changed: undelivered usage may have. */
+  queueChanged(): void {
+    if (this.#metered) this.#changed();
+  }
+
+  /**
+   * The queue settled `event`. A delivered track's usage is now counted by
+   * the API, so it moves from the queue into the answers; the context's
+   * identify settled: answers had before it are asked again.
+   */
+  settled(event: WireEvent, delivered: boolean): void {
+    if (event.body === this.#identify) {
+      this.#identify = undefined;
+      this.#identifying = false;
+      if (this.#again || this.#asks.size > 0) this.#refresh();
+      return;
+    }
+    const body = event.body as WireTrackBody;
+    if (!delivered || !this.#metered || event.type !== "track" || !this.#ours(body)) return;
+    for (const flag in this.#answers) {
+      const check = this.#answers[flag]!;
+      if (check.featureUsageEvent === body.event) this.#answers[flag] = addUsage(check, body.quantity);
+    }
+    this.#changed();
+  }
+
+  /** While mounted, answers shown are asked again every `flagCacheTtl`; restored ones at once. */
+  watch(on: boolean): void {
+    this.#watching = on;
+    this.#config.timers.clearTimeout(this.#timer);
+    if (!on) return;
+    for (const flag in this.checks) if (!this.isFresh(flag)) return void this.ask();
+    this.#arm();
+  }
+
+  /**
+   * Asks the API for one flag (or all), joining an identical request (or a
+   * bulk one) in flight for the context. Never rejects.
+   * @returns the answers had for the context asked about; undefined on failure.
+   */
+  ask(flag?: string, again?: boolean): Promise<Answers | undefined> {
+    const { session, api } = this.#config;
+    const owner = session.key();
+    const id = flag === undefined ? owner : `${owner}\n${flag}`;
+    let answer = again ? undefined : (this.#asks.get(owner) ?? this.#asks.get(id));
+    if (answer) return answer;
+    const context = session.context;
+    const epoch = this.#epoch;
+    answer = api
+      .request<{ data: WireFlagCheck & WireFlagsCheck }>({
+        path: flag === undefined ? "/flags/check" : `/flags/${encodeURIComponent(flag)}/check`,
+        body: context,
+      })
+      .then(({ data }) => {
+        const got: Answers = {};
+        for (const wire of flag === undefined ? data.flags : [{ ...data, flag }]) {
+          const check = freeze(fromWireFlagCheck(wire));
+          got[check.flag] = check;
+        }
+        if (flag !== undefined) this.#config.answered?.(flag, got[flag]!.value, context);
+        if (epoch === this.#epoch) {
+          this.#merge(got, flag === undefined, data.plan);
+          return got;
+        }
+        // Outdated meanwhile (the identify arrived): a newer request answers for this context.
+        const newer = this.#asks.get(owner);
+        return newer && newer !== answer ? newer : got;
+      })
+      .catch((error: unknown) => {
+        this.#config.log("flag check failed", error);
+        if (epoch === this.#epoch) this.#merge();
+        return undefined;
+      })
+      .finally(() => {
+        if (this.#asks.get(id) === answer) this.#asks.delete(id);
+      });
+    this.#asks.set(id, answer);
+    return answer;
+  }
+
+  /** Asks again for everything shown, past any request in flight. */
+  #refresh(): void {
+    this.#again = false;
+    this.#epoch++;
+    void this.ask(undefined, true);
+  }
+
+  #arm(): void {
+    if (!this.#watching) return;
+    this.#config.timers.clearTimeout(this.#timer);
+    this.#timer = this.#config.timers.setTimeout(() => void this.ask(), this.#config.ttl);
+  }
+
+  /** Takes answers (none: the request failed, fallbacks apply). Listeners hear only of real changes. */
+  #merge(got?: Answers, bulk?: boolean, plan?: WireFlagsCheck["plan"]): void {
+    let changed = !this.ready;
+    this.ready = true;
+    // A bulk answer (or a failure) settles what the previous context left shown.
+    if ((!got || bulk) && this.#previous !== NONE) {
+      this.#previous = NONE;
+      if (!got) this.plan = undefined;
+      changed = true;
+    }
+    if (got) {
+      if (this.#identifying) this.#again = true;
+      const now = monotonicNow();
+      for (const flag in got) {
+        this.#fresh[flag] = now;
+        if (jsonEqual(this.#answers[flag], got[flag])) continue;
+        this.#answers[flag] = got[flag]!;
+        changed = true;
+      }
+      if (bulk) {
+        const next = plan ? freeze(fromWirePlan(plan)) : undefined;
+        changed ||= !jsonEqual(next, this.plan);
+        this.plan = next;
+      }
+      this.#arm();
+    }
+    if (changed) this.#changed();
+  }
+
+  #changed(): void {
+    this.#dirty = true;
+    this.#config.changed();
+  }
+
+  /** A track of the current company (by identity first: most take the context's own map). */
+  #ours(body: WireTrackBody): boolean {
+    const company = this.#config.session.context.company;
+    return (
+      !!company &&
+      !!body.company &&
+      (body.company === company || validatedJson(body.company) === validatedJson(company))
+    );
+  }
+
+  #build(): void {
+    this.#dirty = false;
+    const shown: Record<string, Readonly<FlagCheck>> = { ...this.#previous, ...this.#answers };
+    this.#metered = false;
+    for (const flag in shown) if (shown[flag]!.featureUsageEvent) this.#metered = true;
+    if (this.#metered) {
+      const pending: Record<string, number> = {};
+      for (const { event } of this.#config.queued()) {
+        const body = event.body as WireTrackBody;
+        if (event.type === "track" && this.#ours(body))
+          pending[body.event] = (pending[body.event] ?? 0) + body.quantity;
+      }
+      for (const flag in shown) {
+        const check = shown[flag]!;
+        const quantity = pending[check.featureUsageEvent!];
+        if (!quantity) continue;
+        const next = addUsage(check, quantity);
+        const before = this.#view[flag];
+        // The same usage as last time: the same object, so a component reading it does not re-render.
+        shown[flag] =
+          before && before.featureUsage === next.featureUsage && before.value === next.value ? before : next;
+      }
+    }
+    const values: Record<string, boolean> = {};
+    let any = false;
+    for (const flag in shown) {
+      values[flag] = shown[flag]!.value;
+      any = true;
+    }
+    // Nothing shown is always the same object: a burst of context changes allocates nothing.
+    this.#view = any ? freeze(shown) : NONE;
+    this.#values = any ? freeze(values) : (NONE as never);
+  }
+}

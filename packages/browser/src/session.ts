@@ -1,0 +1,124 @@
+/**
+ * Who the client is about, kept across pages: the context, the last identify
+ * queued (to drop identical ones), the anonymous id, and the flag answers the
+ * flags room hands it, all under one storage key. What is read back is
+ * checked by shape; anything else is left out.
+ */
+import {
+  type Context,
+  type FlagCheck,
+  type IdentifyInput,
+  isPlainObject,
+  jsonEqual,
+  type Plan,
+  uuid,
+  validateContext,
+  validatedJson,
+  validateIdentify,
+} from "@schematic-sdk/core";
+import { readJson, type Writer } from "./writer";
+
+/** What is stored (field names are a format: an older page's `{ c, l, u }` is read too). */
+export interface Saved {
+  context?: Context;
+  identify?: IdentifyInput | undefined;
+  checks?: Record<string, FlagCheck> | undefined;
+  plan?: Plan | undefined;
+  anonymousId?: string;
+}
+
+/** The format of earlier versions. */
+interface SavedV0 {
+  c?: Context;
+  l?: IdentifyInput;
+  u?: string;
+}
+
+const freeze = Object.freeze;
+
+/** Freezes a context and its key maps: snapshots hand it out as is. */
+function freezeContext(context: Context): Readonly<Context> {
+  freeze(context.user);
+  freeze(context.company);
+  return freeze(context);
+}
+
+/** `validate(value)`, or undefined when it is absent or does not pass. */
+function valid<T>(value: unknown, validate: (value: unknown) => T): T | undefined {
+  try {
+    return value === undefined ? undefined : validate(value);
+  } catch {
+    return undefined;
+  }
+}
+
+export class Session {
+  context: Readonly<Context>;
+  /** The last identify queued or delivered: an identical one is not sent again. */
+  last: IdentifyInput | undefined;
+  anonymousId = "";
+  readonly #writer: Writer;
+  readonly #storageKey: string;
+  readonly #flags: () => Pick<Saved, "checks" | "plan">;
+  #key: string | undefined;
+
+  constructor(params: {
+    writer: Writer;
+    storageKey: string;
+    context: Context;
+    flags: () => Pick<Saved, "checks" | "plan">;
+  }) {
+    this.#writer = params.writer;
+    this.#storageKey = params.storageKey;
+    this.#flags = params.flags;
+    this.context = freezeContext(params.context);
+  }
+
+  /**
+   * Reads what an earlier page stored; takes its context unless `keepContext`.
+   * @returns the stored flag answers, for the flags room.
+   */
+  restore(keepContext: boolean): Pick<Saved, "checks" | "plan"> {
+    const saved = (readJson(this.#writer.storage, this.#storageKey) ?? {}) as Saved & SavedV0;
+    this.last = valid(saved.identify ?? saved.l, validateIdentify);
+    const id = saved.anonymousId ?? saved.u;
+    this.anonymousId = typeof id === "string" && id ? id : uuid();
+    const context = keepContext ? undefined : valid(saved.context ?? saved.c, validateContext);
+    if (!context) return {};
+    this.set(context);
+    return { checks: isPlainObject(saved.checks) ? saved.checks : undefined, plan: saved.plan };
+  }
+
+  /** The context's content key: flag requests and answers are matched by it. */
+  key(): string {
+    this.#key ??= validatedJson([this.context.company, this.context.user]);
+    return this.#key;
+  }
+
+  /** Sets the context; false when it has this content already. */
+  set(context: Context): boolean {
+    // Contexts come from validation or storage only: no undefined members, so equal content is equal JSON.
+    if (jsonEqual(context, this.context)) return false;
+    this.#key = undefined;
+    this.context = freezeContext(context);
+    return true;
+  }
+
+  /** Log-out: no context, no last identify, a new anonymous id. */
+  reset(): void {
+    this.set({});
+    this.last = undefined;
+    this.anonymousId = uuid();
+  }
+
+  save(): void {
+    this.#writer.mark(this.#storageKey, this.#saved);
+  }
+
+  readonly #saved = (): Saved => ({
+    context: this.context,
+    identify: this.last,
+    ...this.#flags(),
+    anonymousId: this.anonymousId,
+  });
+}
