@@ -197,15 +197,15 @@ export class LiveConnection {
   }
 
   #receive(data: unknown): void {
-    const answered = this.#inflight.shift() ?? this.#answered;
-    this.#answered = answered;
     let push: LivePush | undefined;
     try {
       push = JSON.parse(String(data));
     } catch {}
-    if (!Array.isArray(push?.flags)) return;
+    // Every message answers the oldest context in flight; one without flags (an error) leaves it unanswered.
+    const answered = this.#inflight.shift() ?? this.#answered;
+    this.#answered = Array.isArray(push?.flags) ? answered : undefined;
     // An answer to a context replaced since: its values are not this context's.
-    if (jsonEqual(answered, this.#context)) this.#o.onMessage(push);
+    if (this.#answered && jsonEqual(answered, this.#context)) this.#o.onMessage(push as LivePush);
   }
 
   #lost(code: number): void {

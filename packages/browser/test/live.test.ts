@@ -139,14 +139,22 @@ describe("LiveConnection with a fake socket", () => {
     expect(pushes).toHaveLength(2);
   });
 
-  it("ignores messages that are not flag pushes", () => {
+  it("ignores messages that are not flag pushes, and an error answer leaves the context unanswered", () => {
     const { live, pushes } = setup();
     live.open();
-    FakeWebSocket.last.accept();
-    FakeWebSocket.last.receive("not json");
-    FakeWebSocket.last.receive({ hello: 1 });
-    FakeWebSocket.last.receive("null");
+    const socket = FakeWebSocket.last;
+    socket.accept();
+    socket.receive({ error: "Invalid context message" });
+    expect(live.connected).toBe(false);
+    socket.receive("not json");
+    socket.receive({ hello: 1 });
+    socket.receive("null");
     expect(pushes).toEqual([]);
+    expect(live.connected).toBe(false);
+    live.setContext({ context: ACME });
+    socket.receive({ flags: [flag("a", true)] });
+    expect(live.connected).toBe(true);
+    expect(pushes).toEqual([{ flags: [flag("a", true)] }]);
   });
 
   it("reconnects with full jitter, 1 s doubling to 30 s, and resends the context each time", async () => {
