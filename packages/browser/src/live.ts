@@ -42,7 +42,10 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export interface LiveConnectionOptions {
-  /** The WebSocket base, e.g. `wss://api.schematichq.com` (checked by the caller's options). */
+  /**
+   * The WebSocket base, e.g. `wss://api.schematichq.com`; an `http(s)://` API
+   * URL is taken as its `ws(s)://` twin. (Checked by the caller's options.)
+   */
   url: string;
   /** The publishable key (`api_…`). */
   apiKey: string;
@@ -84,6 +87,7 @@ const HEALTHY_MS = 60_000;
  */
 export class LiveConnection {
   readonly #o: LiveConnectionOptions;
+  readonly #url: string;
   readonly #WebSocket: WebSocketConstructor;
   readonly #timers: Timers;
   #socket: WebSocketLike | undefined;
@@ -109,6 +113,7 @@ export class LiveConnection {
     if (!WebSocket) throw new SchematicConfigError("live: no WebSocket here, pass the webSocket option");
     this.#WebSocket = WebSocket;
     this.#o = options;
+    this.#url = `${options.url.replace(/^http/, "ws").replace(/\/+$/, "")}/flags/bootstrap?apiKey=${encodeURIComponent(options.apiKey)}`;
     this.#timers = options.timers ?? defaultTimers;
   }
 
@@ -164,14 +169,11 @@ export class LiveConnection {
   #connect(): void {
     this.#stopTimer();
     if (!this.#wanted || this.#hidden || this.#refused || this.#socket || !this.#o.lifecycle.online()) return;
-    const o = this.#o;
     let socket: WebSocketLike;
     try {
-      socket = new this.#WebSocket(
-        `${o.url.replace(/\/+$/, "")}/flags/bootstrap?apiKey=${encodeURIComponent(o.apiKey)}`,
-      );
+      socket = new this.#WebSocket(this.#url);
     } catch (error) {
-      o.log?.("live:", error);
+      this.#o.log?.("live:", error);
       this.#retry();
       return;
     }

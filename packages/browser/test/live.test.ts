@@ -58,6 +58,16 @@ describe("LiveConnection with a fake socket", () => {
     ]);
   });
 
+  it.each([
+    ["http://127.0.0.1:8787", "ws://127.0.0.1:8787"],
+    ["https://api.schematichq.com/", "wss://api.schematichq.com"],
+    ["ws://localhost:1234//", "ws://localhost:1234"],
+  ])("takes %s as the WebSocket base %s", (url, base) => {
+    const { live } = setup({ url });
+    live.open();
+    expect(FakeWebSocket.last.url).toBe(`${base}/flags/bootstrap?apiKey=${KEY}`);
+  });
+
   it("encodes the key in the URL", () => {
     const { live } = setup({ apiKey: "api_a+b/c d" });
     live.open();
