@@ -16,7 +16,9 @@ const sameFields = (a: object | undefined, b: object | undefined): boolean => js
 
 /**
  * Applies `push` to `checks` and `plan`. `changed` is false, and `checks` the
- * very same object, when nothing a user could see changed.
+ * very same object, when nothing a user could see changed. `adjust` turns the
+ * server's check into the one shown (say, plus usage tracked here and not yet
+ * delivered) before it is compared.
  *
  * @example
  * ```ts
@@ -24,7 +26,12 @@ const sameFields = (a: object | undefined, b: object | undefined): boolean => js
  * if (next.changed) setState({ checks: next.checks, plan: next.plan });
  * ```
  */
-export function mergeLivePush(params: { checks: Checks; plan: Plan | undefined; push: LivePush }): {
+export function mergeLivePush(params: {
+  checks: Checks;
+  plan: Plan | undefined;
+  push: LivePush;
+  adjust?: ((check: FlagCheck) => FlagCheck) | undefined;
+}): {
   checks: Checks;
   plan: Plan | undefined;
   changed: boolean;
@@ -34,7 +41,7 @@ export function mergeLivePush(params: { checks: Checks; plan: Plan | undefined; 
   let changed = false;
   for (const wire of push.flags) {
     if (typeof wire?.flag !== "string") continue;
-    const check = fromWireFlagCheck(wire);
+    const check = (params.adjust ?? ((c: FlagCheck) => c))(fromWireFlagCheck(wire));
     if (sameFields(checks[check.flag], check)) continue;
     if (!changed) checks = { ...checks };
     (checks as Record<string, FlagCheck>)[check.flag] = check;

@@ -113,6 +113,22 @@ describe("mergeLivePush", () => {
     );
   });
 
+  it("compares what is shown: the server's check after `adjust`", () => {
+    // Two queries tracked here and not delivered yet: the server says 3, the page shows 5.
+    const adjust = (check: FlagCheck): FlagCheck =>
+      check.featureUsageEvent === "query" ? { ...check, featureUsage: (check.featureUsage ?? 0) + 2 } : check;
+    const shown = mergeLivePush({ checks: {}, plan: undefined, push: { flags: [queries] }, adjust });
+    expect(shown.checks.queries?.featureUsage).toBe(5);
+    const again = mergeLivePush({
+      checks: shown.checks,
+      plan: undefined,
+      push: { flags: [queries] },
+      adjust,
+    });
+    expect(again.changed).toBe(false);
+    expect(again.checks).toBe(shown.checks);
+  });
+
   it("skips entries that are not flag checks", () => {
     const push = {
       flags: [null, 3, { value: true }, sso] as unknown as WireFlagCheck[],
