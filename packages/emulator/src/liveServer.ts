@@ -31,6 +31,19 @@ export interface LiveServerOptions {
   subscribe(onChange: () => void): () => void;
   /** Fault injection: true refuses this upgrade with 503. */
   shouldRefuseUpgrade?(): boolean;
+  /** Whether a page of this `Origin` may connect (browsers send it; other clients may not); false answers 403. */
+  allowOrigin?(origin: string | null): boolean;
+  /** Told of each upgrade request and its outcome (for a request log). */
+  onUpgrade?(outcome: LiveUpgrade): void;
+}
+
+/** One upgrade request: 101 accepted (then closed with 4001 when `refused`), 403, 404, or a 503 fault. */
+export interface LiveUpgrade {
+  path: string;
+  status: 101 | 403 | 404 | 503;
+  fault?: "fail";
+  /** The key was refused: the socket was closed with 4001. */
+  refused?: true;
 }
 
 export interface LiveServer {
@@ -54,8 +67,10 @@ interface Client {
 const answerJson = (answers: LiveAnswers): string =>
   JSON.stringify({ flags: answers.flags, plan: answers.plan, credit_balances: {} });
 
-function reject(socket: Duplex, status: string): void {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+const STATUS_TEXT = { 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable" } as const;
+
+function reject(socket: Duplex, status: keyof typeof STATUS_TEXT): void {
+  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 /**
@@ -127,11 +142,18 @@ export async function attachLiveServer(options: LiveServerOptions): Promise<Live
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? "/", "http://emulator");
-    if (url.pathname !== path) return reject(socket, "404 Not Found");
-    if (options.shouldRefuseUpgrade?.()) return reject(socket, "503 Service Unavailable");
+    const refuse = (status: keyof typeof STATUS_TEXT) => {
+      options.onUpgrade?.({ path: url.pathname, status, ...(status === 503 && { fault: "fail" as const }) });
+      reject(socket, status);
+    };
+    if (url.pathname !== path) return refuse(404);
+    if (options.allowOrigin && !options.allowOrigin(request.headers.origin ?? null)) return refuse(403);
+    if (options.shouldRefuseUpgrade?.()) return refuse(503);
     wss.handleUpgrade(request, socket, head, (ws) => {
+      const refused = options.authenticate(url.searchParams.get("apiKey")) === "refused";
+      options.onUpgrade?.({ path: url.pathname, status: 101, ...(refused && { refused: true as const }) });
       // Accepted, then closed: browsers only see a close code, never an HTTP status.
-      if (options.authenticate(url.searchParams.get("apiKey")) === "refused") {
+      if (refused) {
         ws.close(REFUSED_CLOSE_CODE, "Invalid API key");
         return;
       }

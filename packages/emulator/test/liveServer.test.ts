@@ -3,7 +3,12 @@ import { createServer, type Server } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { keyKind } from "../src/auth";
-import { attachLiveServer, type LiveServer, type LiveServerOptions } from "../src/liveServer";
+import {
+  attachLiveServer,
+  type LiveServer,
+  type LiveServerOptions,
+  type LiveUpgrade,
+} from "../src/liveServer";
 import { EmulatorStore } from "../src/store";
 import { PUBLISHABLE, SECRET } from "./helpers";
 
@@ -20,8 +25,8 @@ class TestClient {
   readonly opened: Promise<void>;
   readonly closed: Promise<Closed>;
 
-  constructor(url: string) {
-    this.socket = new WebSocket(url);
+  constructor(url: string, origin?: string) {
+    this.socket = new WebSocket(url, origin === undefined ? {} : { origin });
     this.socket.on("message", (data) => {
       const message = JSON.parse(String(data));
       const waiter = this.#waiting.shift();
@@ -83,6 +88,7 @@ let live: LiveServer;
 let base: string;
 let answersFor: number;
 let refuseUpgrades = false;
+let upgrades: LiveUpgrade[];
 const sockets: TestClient[] = [];
 
 /** What `POST /flags/check` answers for `context`, as a live message. */
@@ -106,13 +112,15 @@ async function start(overrides: Partial<LiveServerOptions> = {}) {
     },
     subscribe: (onChange) => store.onChange(onChange),
     shouldRefuseUpgrade: () => refuseUpgrades,
+    allowOrigin: (origin) => origin === null || new URL(origin).hostname === "localhost",
+    onUpgrade: (outcome) => upgrades.push(outcome),
     ...overrides,
   });
 }
 
-function client(key: string | null = PUBLISHABLE, path = "/flags/bootstrap"): TestClient {
+function client(key: string | null = PUBLISHABLE, path = "/flags/bootstrap", origin?: string): TestClient {
   const query = key === null ? "" : `?apiKey=${encodeURIComponent(key)}`;
-  const socket = new TestClient(`${base}${path}${query}`);
+  const socket = new TestClient(`${base}${path}${query}`, origin);
   sockets.push(socket);
   return socket;
 }
@@ -136,6 +144,7 @@ beforeEach(async () => {
   store.upsertCompany({ keys: { id: "globex" }, name: "Globex", traits: { plan: "free" } });
   answersFor = 0;
   refuseUpgrades = false;
+  upgrades = [];
   await start();
 });
 
@@ -235,6 +244,7 @@ describe("attachLiveServer", () => {
     const socket = client(key);
     await socket.opened;
     expect(await socket.closed).toEqual({ code: 4001, reason: "Invalid API key" });
+    expect(upgrades).toEqual([{ path: "/flags/bootstrap", status: 101, refused: true }]);
   });
 
   it("says what is wrong with a bad context message and keeps the socket", async () => {
@@ -255,10 +265,23 @@ describe("attachLiveServer", () => {
     await expect(socket.opened).rejects.toThrow(/503/);
     refuseUpgrades = false;
     await connected(acme);
+    expect(upgrades).toEqual([
+      { path: "/flags/bootstrap", status: 503, fault: "fail" },
+      { path: "/flags/bootstrap", status: 101 },
+    ]);
+  });
+
+  it("takes pages of allowed origins only, with 403 for others", async () => {
+    await expect(client(PUBLISHABLE, "/flags/bootstrap", "https://evil.example").opened).rejects.toThrow(
+      /403/,
+    );
+    await client(PUBLISHABLE, "/flags/bootstrap", "http://localhost:5173").opened;
+    expect(upgrades.map((u) => u.status)).toEqual([403, 101]);
   });
 
   it("answers 404 to another path", async () => {
     await expect(client(PUBLISHABLE, "/flags/other").opened).rejects.toThrow(/404/);
+    expect(upgrades).toEqual([{ path: "/flags/other", status: 404 }]);
   });
 
   it("close() drops every socket, as a restart would, and takes no more upgrades", async () => {
