@@ -2,6 +2,7 @@ import { SchematicProvider } from "@schematic-sdk/react";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import "./styles.css";
 
 // `pnpm demo` points these at the local emulator; they default to it too.
 const env = import.meta.env;

@@ -1,8 +1,9 @@
 /**
- * The built React example in real Chromium against the emulator over HTTP:
- * log in, the company appears in the emulator, the flag-gated part shows.
+ * The built React example in real Chromium against the emulator (with the
+ * demo's catalog) over HTTP: sign in on Free, run queries until the meter is
+ * full, upgrade, and the plan-gated feature unlocks.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -15,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../../e2e-support/chromium";
 
 const exampleRoot = fileURLToPath(new URL("../../../examples/react", import.meta.url));
+const catalogPath = fileURLToPath(new URL("../../../examples/catalog.json", import.meta.url));
+const screenshots = fileURLToPath(new URL("../../../.e2e-screenshots/", import.meta.url));
 
 let emulator: RunningEmulator;
 let site: Server;
@@ -28,8 +31,9 @@ beforeAll(async () => {
   emulator = await startEmulator({
     port: 0,
     host: "127.0.0.1",
-    flags: { flags: { "new-dashboard": { default: false, companies: { "id:acme-e2e": true } } } },
+    catalog: JSON.parse(readFileSync(catalogPath, "utf8")),
   });
+  mkdirSync(screenshots, { recursive: true });
   outDir = mkdtempSync(join(tmpdir(), "schematic-react-example-"));
   process.env.VITE_SCHEMATIC_API_URL = emulator.url;
   process.env.VITE_SCHEMATIC_PUBLISHABLE_KEY = "api_e2e_test";
@@ -58,29 +62,55 @@ afterAll(async () => {
 });
 
 describe("examples/react in Chromium", () => {
-  it("logs in, creates the company in the emulator and shows the flag-gated dashboard", async () => {
-    const page = await browser.newPage();
+  it("signs in on Free, meters each query at once, prompts an upgrade at the limit and unlocks Pro", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
     page.on("console", (message) => {
       if (message.type() === "error") errors.push(message.text());
     });
     await page.goto(siteUrl);
-    await page.getByTestId("old-dashboard").waitFor();
     await page.fill("input[name=user]", "ann-e2e");
     await page.fill("input[name=company]", "acme-e2e");
     await page.fill("input[name=companyName]", "Acme E2E");
+    await page.selectOption("select[name=plan]", "free");
     await page.click("button[type=submit]");
     await page.getByTestId("signed-in").waitFor();
-    await page.getByTestId("new-dashboard").waitFor({ timeout: 10_000 });
 
+    const meter = page.getByTestId("meter");
+    await expect.poll(() => meter.textContent(), { timeout: 10_000 }).toBe("0 of 3 queries used this month");
+    await expect.poll(() => page.getByTestId("plan").textContent()).toBe("Free");
+    expect(await page.getByTestId("exports-off").isVisible()).toBe(true);
+    await page.screenshot({ path: `${screenshots}react-example-free.png` });
+
+    // Each click shows the new usage before any request could have answered.
+    for (const used of [1, 2]) {
+      const shown = await page.evaluate(() => {
+        (document.querySelector("[data-testid=run-query]") as HTMLButtonElement).click();
+        return document.querySelector("[data-testid=meter]")?.textContent;
+      });
+      expect(shown).toBe(`${used} of 3 queries used this month`);
+    }
+    await page.getByTestId("run-query").click();
+    await page.getByTestId("upgrade").waitFor();
+    expect(await meter.textContent()).toBe("3 of 3 queries used this month");
+
+    // The emulator metered the same three queries.
     await expect
-      .poll(() => emulator.emulator.store.findCompany({ id: "acme-e2e" })?.name, { timeout: 10_000 })
-      .toBe("Acme E2E");
-    expect(emulator.emulator.store.findUser({ id: "ann-e2e" })).toBeDefined();
-    await expect.poll(() => page.getByTestId("queue").textContent()).toContain("1 delivered");
-    // StrictMode in the example: still exactly one identify event.
-    expect(emulator.emulator.store.events({ type: "identify" })).toHaveLength(1);
+      .poll(() => emulator.emulator.store.events({ type: "track" }).length, { timeout: 10_000 })
+      .toBe(3);
+    await page.screenshot({ path: `${screenshots}react-example-limit.png` });
+
+    await page.getByTestId("upgrade").getByRole("button").click();
+    await expect.poll(() => page.getByTestId("plan").textContent(), { timeout: 10_000 }).toBe("Pro");
+    await page.getByTestId("exports-on").waitFor({ timeout: 10_000 });
+    await page.getByTestId("run-query").waitFor();
+    expect(await meter.textContent()).toBe("3 queries used this month, no limit");
+    await page.screenshot({ path: `${screenshots}react-example-pro.png` });
+
+    expect(emulator.emulator.store.findCompany({ id: "acme-e2e" })?.name).toBe("Acme E2E");
+    // StrictMode in the example: the sign-in and the upgrade, one identify each.
+    expect(emulator.emulator.store.events({ type: "identify" })).toHaveLength(2);
     expect(errors).toEqual([]);
     await page.close();
   });
