@@ -90,7 +90,7 @@ function usageText(check: FlagCheck): string {
   const period = PERIODS[check.featureUsagePeriod ?? ""] ?? "";
   const used = check.featureUsage ?? 0;
   if (check.valueType === "unlimited" || check.featureAllocation === undefined) {
-    return `${used} queries used ${period}, no limit`.trim();
+    return `${used} queries used, no limit on your plan`;
   }
   return `${used} of ${check.featureAllocation} queries used ${period}`.trim();
 }
@@ -101,7 +101,9 @@ function Queries() {
   const { track } = useSchematic();
   const upgrade = useUpgrade();
   const limited = check.featureAllocation !== undefined && check.valueType !== "unlimited";
-  const ratio = limited ? Math.min(1, (check.featureUsage ?? 0) / Math.max(1, check.featureAllocation ?? 1)) : 0;
+  const ratio = limited
+    ? Math.min(1, (check.featureUsage ?? 0) / Math.max(1, check.featureAllocation ?? 1))
+    : 0;
   return (
     <section className="card" data-testid="queries">
       <h2>Queries</h2>
@@ -130,7 +132,8 @@ function Queries() {
           </button>
         </div>
       )}
-      <p className="reason">{check.reason}</p>
+      {/* A metered check's reason tells the server's count; the meter already shows this client's own queries too. */}
+      {!limited && <p className="reason">{check.reason}</p>}
     </section>
   );
 }
@@ -200,8 +203,8 @@ export function App() {
       <footer>
         <QueueStats />
         <p>
-          Plans, limits and usage come from the emulator's catalog (<code>examples/catalog.json</code>); its inspector
-          is at <a href="http://127.0.0.1:8787/">127.0.0.1:8787</a>.
+          Plans, limits and usage come from the emulator's catalog (<code>examples/catalog.json</code>); its
+          inspector is at <a href="http://127.0.0.1:8787/">127.0.0.1:8787</a>.
         </p>
       </footer>
     </div>
