@@ -8,6 +8,9 @@ export const KEY = "sch_dev_unit_0123456789abcd";
 
 export const server = setupServer();
 
+// The client loads ky at its first request; loading it here keeps that real I/O out of fake-timer tests.
+await import("ky");
+
 export const silentLogger = () => ({ debug: () => {}, info: () => {}, warn: () => {}, error: () => {} });
 
 export const client = (options: Partial<SchematicClientOptions> = {}) =>

@@ -60,11 +60,12 @@ describe("public types", () => {
     void user;
   });
 
-  it("identify and track are fire-and-forget; track takes an idempotency key", () => {
+  it("identify and track are fire-and-forget (answering whether there is room); track takes an idempotency key", () => {
     expectTypeOf(
       schematic.identify({ keys: { id: "u" }, company: { keys: { id: "c" } } }),
-    ).toEqualTypeOf<void>();
-    expectTypeOf(schematic.track({ event: "query", idempotencyKey: "k-1" })).toEqualTypeOf<void>();
+    ).toEqualTypeOf<boolean>();
+    expectTypeOf(schematic.track({ event: "query", idempotencyKey: "k-1" })).toEqualTypeOf<boolean>();
+    expectTypeOf(schematic.drained()).toEqualTypeOf<Promise<void>>();
     expectTypeOf<ServerTrackInput["idempotencyKey"]>().toEqualTypeOf<string | undefined>();
     // @ts-expect-error an event name is required
     schematic.track({ quantity: 1 });
@@ -88,8 +89,10 @@ describe("public types", () => {
     expectTypeOf(schematic.stats).toEqualTypeOf<Readonly<EventBufferStats>>();
     expectTypeOf<EventBufferStats>().toEqualTypeOf<{
       pending: number;
+      pendingBytes: number;
       delivered: number;
       dropped: number;
+      droppedBy: { overflow: number; refused: number; retries: number; offline: number };
       requests: number;
     }>();
   });
