@@ -10,5 +10,5 @@ const common = {
 // ky is ESM-only: the ESM build imports it (lazily, at the first request), the CJS build carries its own copy.
 export default defineConfig([
   { ...common, format: ["esm"], clean: true, external: ["ky"] },
-  { ...common, format: ["cjs"], noExternal: ["ky"] },
+  { ...common, format: ["cjs"], noExternal: ["ky"], splitting: true },
 ]);

@@ -25,6 +25,25 @@ export interface FlagCacheProvider {
   set(key: string, check: FlagCheck, ttlMs: number): Promise<void>;
 }
 
+/**
+ * The time for TTL checks, read from the system clock once per macrotask
+ * (a clock read costs as much as the rest of a hit on some virtual machines).
+ * Within one task time stands still, as it does for Node's own timers.
+ */
+let taskNow = 0;
+let taskNowValid = false;
+function clock(): number {
+  if (!taskNowValid) {
+    taskNow = Date.now();
+    taskNowValid = true;
+    const timer = setTimeout(() => {
+      taskNowValid = false;
+    }, 0) as unknown as { unref?: () => void };
+    timer.unref?.();
+  }
+  return taskNow;
+}
+
 interface Entry {
   check: FlagCheck;
   expires: number;
@@ -47,10 +66,10 @@ export class MemoryFlagCache implements FlagCacheProvider {
   }
 
   /** The fresh answer under `key`, synchronously. */
-  peek(key: string, now = Date.now()): FlagCheck | undefined {
+  peek(key: string): FlagCheck | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expires <= now) {
+    if (entry.expires <= clock()) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -67,11 +86,11 @@ export class MemoryFlagCache implements FlagCacheProvider {
     return Promise.resolve();
   }
 
-  store(key: string, check: FlagCheck, ttlMs: number, now = Date.now()): void {
+  store(key: string, check: FlagCheck, ttlMs: number): void {
     if (ttlMs <= 0 || this.#size <= 0) return;
     const entries = this.#entries;
     entries.delete(key);
-    entries.set(key, { check, expires: now + ttlMs, used: false });
+    entries.set(key, { check, expires: clock() + ttlMs, used: false });
     while (entries.size > this.#size) this.#evictOne();
   }
 

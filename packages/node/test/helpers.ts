@@ -81,3 +81,12 @@ export function batchRecorder(
   );
   return batches;
 }
+
+/** The error a promise rejects with (failing the test if it resolves). */
+export const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (error: unknown) => error as Error,
+  );
