@@ -84,8 +84,8 @@ export function redisFlagCache(options: RedisFlagCacheOptions): FlagCacheProvide
     return Promise.race([
       run(),
       new Promise<never>((_, reject) => {
+        // Not unref'd: someone awaits the answer (a flag check, or close() waiting for writes).
         timer = setTimeout(() => reject(new Error(`Redis ${what} took over ${timeout} ms`)), timeout);
-        (timer as { unref?: () => void }).unref?.();
       }),
     ]).finally(() => clearTimeout(timer));
   };
