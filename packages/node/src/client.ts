@@ -13,6 +13,7 @@ import {
   HttpClient,
   type IdentifyInput,
   type Logger,
+  SchematicConfigError,
   SchematicError,
   SchematicValidationError,
   type TrackInput,
@@ -35,7 +36,8 @@ import {
 import { ApiClient } from "./api";
 import { type ResolvedOptions, resolveOptions } from "./config";
 import type { CheckFlagOptions, RequestCallOptions, SchematicClientOptions } from "./defaults";
-import { EventBuffer, type EventBufferStats } from "./eventBuffer";
+import { EventBuffer } from "./eventBuffer";
+import type { EventBufferStats } from "./eventStats";
 import { Flags } from "./flags";
 import { backgroundTimers } from "./timers";
 import { boundedTransport } from "./transport";
@@ -51,6 +53,29 @@ const CLIENT_VERSION = `@schematic-sdk/node@${VERSION}`;
  */
 export interface ServerTrackInput extends TrackInput {
   idempotencyKey?: string;
+}
+
+/**
+ * Options of `flush()` and `close()`.
+ * @example
+ * ```ts
+ * await schematic.close({ timeout: 5000 });
+ * ```
+ */
+export interface FlushOptions {
+  /** Milliseconds to wait at most; by default until everything is delivered or dropped (through retries). */
+  timeout?: number | undefined;
+}
+
+function checkTimeout(options: FlushOptions, method: string): number | undefined {
+  const timeout = (options as FlushOptions | null)?.timeout;
+  if (timeout === undefined) return undefined;
+  if (typeof timeout !== "number" || !(timeout >= 0) || !Number.isFinite(timeout)) {
+    throw new SchematicConfigError(
+      `${method}({ timeout }) must be a number of milliseconds ≥ 0; got ${typeof timeout === "string" ? JSON.stringify(timeout) : String(timeout)}`,
+    );
+  }
+  return timeout;
 }
 
 /**
@@ -211,16 +236,34 @@ export class SchematicClient {
     return this.#flags.check(key, context, options);
   }
 
-  /** Resolves when every event buffered before the call is delivered or dropped (through retries). */
-  flush(): Promise<void> {
-    return this.#events.flush();
+  /**
+   * Resolves when every event buffered before the call is delivered or
+   * dropped (through retries), or after `timeout` ms, with how many events
+   * are still pending (0 when everything settled).
+   * @example
+   * ```ts
+   * const { pending } = await schematic.flush({ timeout: 2000 });
+   * ```
+   */
+  flush(options: FlushOptions = {}): Promise<{ pending: number }> {
+    return this.#events.flush(checkTimeout(options, "flush"));
   }
 
-  /** Sends everything buffered, then refuses new events. Safe to call more than once. */
-  async close(): Promise<void> {
+  /**
+   * Sends everything buffered (waiting at most `timeout` ms), then refuses
+   * new events; resolves with how many events were left unsent. Safe to call
+   * more than once.
+   * @example
+   * ```ts
+   * const { pending } = await schematic.close({ timeout: 5000 }); // the end of a serverless handler
+   * ```
+   */
+  async close(options: FlushOptions = {}): Promise<{ pending: number }> {
+    const timeout = checkTimeout(options, "close");
     this.#closed = true;
-    await Promise.all([this.#events.flush(), this.#flags.settle()]);
+    const [left] = await Promise.all([this.#events.flush(timeout), this.#flags.settle()]);
     this.#events.stop();
+    return left;
   }
 
   /** Buffer figures: events pending, delivered and dropped, and batch requests sent. */

@@ -26,31 +26,12 @@ import {
   type WireEvent,
 } from "@schematic-sdk/core";
 import { BatchEncoder, EVENT_TAGS, storedEventJson } from "./batchEncoder";
+import type { EventBufferStats } from "./eventStats";
 import { EventStore } from "./eventStore";
 import { foregroundTimers } from "./timers";
 
 /** Batches out at the same time: enough to keep a burst of a million moving, few enough to be gentle. */
 export const MAX_IN_FLIGHT = 4;
-
-/**
- * Figures of the event buffer, read through `schematic.stats`.
- * @example
- * ```ts
- * const { pending, dropped, droppedBy } = schematic.stats;
- * ```
- */
-export interface EventBufferStats {
-  /** Events waiting, including batches in flight. */
-  pending: number;
-  /** UTF-8 bytes of the events waiting to be put in a batch (what `maxQueueBytes` bounds). */
-  pendingBytes: number;
-  delivered: number;
-  dropped: number;
-  /** Why events were dropped: buffer full, refused by the API (4xx), retries exhausted, or `offline`. */
-  droppedBy: { overflow: number; refused: number; retries: number; offline: number };
-  /** Requests sent (each batch attempt counts). */
-  requests: number;
-}
 
 interface Flight {
   body: Uint8Array;
@@ -139,12 +120,29 @@ export class EventBuffer {
     return store.keptBytes < this.#highWater;
   }
 
-  /** Resolves when every event buffered before the call is delivered or dropped. */
-  flush(): Promise<void> {
+  /**
+   * Resolves when every event buffered before the call is delivered or
+   * dropped, or after `timeout` ms; answers how many events are still pending.
+   */
+  flush(timeout?: number): Promise<{ pending: number }> {
     const target = this.#store.end;
-    if (this.#head() >= target) return Promise.resolve();
+    const result = () => ({ pending: this.#live });
+    if (this.#head() >= target) return Promise.resolve(result());
     this.#urgent = true;
-    const done = new Promise<void>((resolve) => this.#flushWaiters.push({ seq: target, resolve }));
+    const done = new Promise<{ pending: number }>((resolve) => {
+      const waiter = { seq: target, resolve: () => resolve(result()) };
+      this.#flushWaiters.push(waiter);
+      if (timeout === undefined) return;
+      const timer = foregroundTimers.setTimeout(() => {
+        this.#flushWaiters = this.#flushWaiters.filter((w) => w !== waiter);
+        if (this.#flushWaiters.length === 0) this.#urgent = false;
+        resolve(result());
+      }, timeout);
+      waiter.resolve = () => {
+        foregroundTimers.clearTimeout(timer);
+        resolve(result());
+      };
+    });
     this.#schedule(0);
     return done;
   }

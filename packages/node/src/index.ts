@@ -41,10 +41,10 @@ export {
   SchematicValidationError,
 } from "@schematic-sdk/core";
 export type { SchematicHooks } from "./api";
-export type { ServerTrackInput } from "./client";
+export type { FlushOptions, ServerTrackInput } from "./client";
 export { SchematicClient } from "./client";
 export type { CheckFlagOptions, RequestCallOptions, SchematicClientOptions } from "./defaults";
 export { DEFAULTS } from "./defaults";
-export type { EventBufferStats } from "./eventBuffer";
+export type { EventBufferStats } from "./eventStats";
 export type { FlagCacheProvider } from "./flagCache";
 export { MAX_RESPONSE_BYTES } from "./transport";

@@ -93,7 +93,7 @@ describe("buffered events", () => {
     await schematic.flush();
     expect(batches).toHaveLength(1);
     expect(schematic.stats).toMatchObject({ pending: 0, delivered: 2, dropped: 0 });
-    await expect(schematic.flush()).resolves.toBeUndefined();
+    await expect(schematic.flush()).resolves.toEqual({ pending: 0 });
   });
 
   it("retries a failed batch with the same event ids until it is delivered", async () => {
@@ -226,7 +226,7 @@ describe("buffered events", () => {
     expect(batches).toHaveLength(1);
     expect(() => schematic.track({ event: "late" })).toThrow(SchematicError);
     expect(() => schematic.identify({ keys: { id: "u" } })).toThrow(/closed/);
-    await expect(schematic.close()).resolves.toBeUndefined();
+    await expect(schematic.close()).resolves.toEqual({ pending: 0 });
   });
 
   it.each([

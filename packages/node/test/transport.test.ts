@@ -212,4 +212,15 @@ describe("default transport on Node", () => {
       expect(await connect().checkFlag("f", {}, { fallback: true })).toBe(true);
     });
   });
+
+  it("close({ timeout }) against an event server that never answers resolves in time with what is pending", async () => {
+    handler = () => {}; // never answers
+    const schematic = connect();
+    for (let i = 0; i < 3; i++) schematic.track({ event: "e" });
+    const started = performance.now();
+    const left = await schematic.close({ timeout: 300 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(left).toEqual({ pending: 3 });
+    server.closeAllConnections();
+  });
 });

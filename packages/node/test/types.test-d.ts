@@ -83,9 +83,9 @@ describe("public types", () => {
     void schematic.checkFlag("f", {}, { fallback: "on" });
   });
 
-  it("flush and close resolve with nothing; stats are read-only numbers", () => {
-    expectTypeOf(schematic.flush()).toEqualTypeOf<Promise<void>>();
-    expectTypeOf(schematic.close()).toEqualTypeOf<Promise<void>>();
+  it("flush and close take a timeout and resolve with what is pending; stats are read-only numbers", () => {
+    expectTypeOf(schematic.flush({ timeout: 100 })).toEqualTypeOf<Promise<{ pending: number }>>();
+    expectTypeOf(schematic.close()).toEqualTypeOf<Promise<{ pending: number }>>();
     expectTypeOf(schematic.stats).toEqualTypeOf<Readonly<EventBufferStats>>();
     expectTypeOf<EventBufferStats>().toEqualTypeOf<{
       pending: number;
