@@ -28,6 +28,7 @@ import {
 import { BatchEncoder, EVENT_TAGS, storedEventJson } from "./batchEncoder";
 import type { EventBufferStats } from "./eventStats";
 import { EventStore } from "./eventStore";
+import { describeFailure } from "./failures";
 import { foregroundTimers } from "./timers";
 
 /** Batches out at the same time: enough to keep a burst of a million moving, few enough to be gentle. */
@@ -253,12 +254,16 @@ export class EventBuffer {
   async #send(flight: Flight): Promise<void> {
     flight.waiting = false;
     this.stats.requests += 1;
+    const started = performance.now();
     try {
       await this.#http.request({ path: "/batch", json: flight.body });
+      this.#log.debug(
+        `POST /batch 2xx ${Math.round(performance.now() - started)} ms (${flight.count} events)`,
+      );
       this.#settle(flight, "delivered");
     } catch (error) {
       flight.attempt += 1;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeFailure(error, "eventUrl");
       if (!isRetryable(error) || flight.attempt >= this.#maxAttempts) {
         this.#log.error(`dropped ${flight.count} events after ${flight.attempt} attempt(s):`, message);
         this.#settle(flight, isRetryable(error) ? "retries" : "refused");

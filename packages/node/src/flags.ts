@@ -16,6 +16,7 @@ import {
   type WireFlagCheck,
 } from "@schematic-sdk/core";
 import type { ApiClient } from "./api";
+import { describeFailure } from "./failures";
 import { type FlagCacheProvider, MemoryFlagCache } from "./flagCache";
 import { flagCacheKey } from "./flagKey";
 
@@ -113,7 +114,7 @@ export class Flags {
         this.#failureLogged = true;
         this.#log.warn(
           `flag check "${flag}" failed; answering fallbacks until one succeeds:`,
-          (error as Error)?.message ?? error,
+          describeFailure(error, "apiUrl"),
         );
       }
       return undefined;

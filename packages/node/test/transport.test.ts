@@ -223,4 +223,26 @@ describe("default transport on Node", () => {
     expect(left).toEqual({ pending: 3 });
     server.closeAllConnections();
   });
+
+  it("names an unreachable host with a hint, in the flag check's warning and the dropped batch's error", async () => {
+    const warn = vi.fn();
+    const error = vi.fn();
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const closed = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise((resolve) => probe.close(resolve));
+    const schematic = connect({
+      apiUrl: closed,
+      eventUrl: closed,
+      maxEventAttempts: 1,
+      logger: { ...silentLogger(), warn, error },
+    });
+    expect(await schematic.checkFlag("f", {}, { fallback: true })).toBe(true);
+    schematic.track({ event: "e" });
+    await schematic.close();
+    expect(warn.mock.calls[0]!.join(" ")).toMatch(
+      /cannot be reached: is the emulator running, is apiUrl right\?/,
+    );
+    expect(error.mock.calls[0]!.join(" ")).toMatch(/dropped 1 events.*is eventUrl right\?/);
+  });
 });
