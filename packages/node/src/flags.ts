@@ -64,7 +64,7 @@ export class Flags {
 
   /** The flag's value: a cache hit answers without an async step of its own. */
   value(flag: string, context: Context | undefined, options: FlagCallOptions | undefined): Promise<boolean> {
-    const key = this.#memory && flagCacheKey(flag, context ?? {});
+    const key = this.#memory && flagCacheKey(flag, context === undefined ? {} : context);
     const hit = key && this.#memory!.peek(key);
     if (hit) return Promise.resolve(hit.value);
     return this.check(flag, context, options).then((check) => check.value);
@@ -77,7 +77,7 @@ export class Flags {
     options: FlagCallOptions | undefined,
   ): Promise<FlagCheck> {
     const validFlag = validateFlagKey(flag);
-    const ctx = validateContext(context ?? {});
+    const ctx = validateContext(context === undefined ? {} : context);
     const fallback = options?.fallback ?? this.#defaults[validFlag] ?? false;
     if (this.#offline) return { flag: validFlag, value: fallback, reason: "offline" };
     const key = flagCacheKey(validFlag, ctx)!;
