@@ -20,8 +20,22 @@ import { nodeSection } from "./lib/node.mjs";
 import { buildRows, markdown } from "./lib/table.mjs";
 import { BENCH_DIR } from "./lib/util.mjs";
 
-const SECTIONS = ["bundle", "import", "calls", "requests", "upsert", "track", "entitlements"];
-const ALIASES = { browser: ["calls", "requests"], node: ["upsert", "track"], size: ["bundle"] };
+const SECTIONS = [
+  "bundle",
+  "import",
+  "calls",
+  "requests",
+  "upsert",
+  "track",
+  "million",
+  "flagcache",
+  "entitlements",
+];
+const ALIASES = {
+  browser: ["calls", "requests"],
+  node: ["upsert", "track", "million", "flagcache"],
+  size: ["bundle"],
+};
 
 const { values } = parseArgs({
   options: {
@@ -140,11 +154,13 @@ if (only.has("calls"))
     callsSection({ runs: config.callRuns, count: config.callCount, noDrop: config.noDrop, log }),
   );
 if (only.has("requests")) results.requests = await step("requests", () => requestsSection({ log }));
-if (only.has("upsert") || only.has("track"))
+if (["upsert", "track", "million", "flagcache"].some((s) => only.has(s)))
   results.node = await step("node", () =>
     nodeSection({
       upsert: only.has("upsert"),
       track: only.has("track"),
+      million: only.has("million"),
+      flagcache: only.has("flagcache"),
       seconds: config.upsertSeconds,
       warmup: config.upsertWarmup,
       rounds: config.upsertRounds,

@@ -4,6 +4,7 @@
  *
  *   node lib/node-worker.mjs upsert <ours|theirs> <url> <seconds> <concurrency> <warmupSeconds>
  *   node --expose-gc lib/node-worker.mjs track <ours|theirs> <url> <count> [maxQueueSize|0] [fetch]
+ *   node lib/node-worker.mjs flagcache <ours|theirs> <url> <calls>
  *
  * `fetch` (ours only) sets the client's `fetch` option to Node's fetch instead of its node:http default.
  *
@@ -30,6 +31,7 @@ async function makeClient(options = {}) {
     return {
       upsert: (input) => client.upsertCompany(input),
       track: (input) => client.track(input),
+      checkFlag: (context, key) => client.checkFlag(key, context),
       flush: () => client.flush(),
       close: () => client.close(),
     };
@@ -45,6 +47,7 @@ async function makeClient(options = {}) {
     return {
       upsert: (input) => client.companies.upsertCompany(input),
       track: (input) => client.track(input),
+      checkFlag: (context, key) => client.checkFlag(context, key),
       // The official client has no public flush, and its close() right after a burst drops what is
       // buffered behind an in-flight batch; so wait (bounded) until the emulator has every event.
       flush: (count) => untilReceived(count),
@@ -131,6 +134,11 @@ async function track() {
     return process.memoryUsage().rss / 2 ** 20;
   };
   const rss0 = rss();
+  // Peak RSS while events are buffered and delivered (sampled; the loop itself is synchronous).
+  let peak = rss0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20);
+  }, 50);
   const t0 = performance.now();
   for (let i = 0; i < count; i++) {
     const p = client.track({
@@ -144,24 +152,46 @@ async function track() {
   }
   const loopMs = performance.now() - t0;
   const rssAfterLoop = process.memoryUsage().rss / 2 ** 20;
+  peak = Math.max(peak, rssAfterLoop);
   await within(client.flush(count), 120_000, "flush()");
   await within(client.close(), 120_000, "close()");
   const deliverMs = performance.now() - t0;
   const rssAfterClose = process.memoryUsage().rss / 2 ** 20;
+  clearInterval(sampler);
+  peak = Math.max(peak, rssAfterClose);
   return {
     impl,
     count,
     maxQueueSize: maxQueueSize || undefined,
     usPerCall: (loopMs * 1000) / count,
     deliverMs,
-    rssGrowthMB: Math.max(rssAfterLoop, rssAfterClose) - rss0,
+    rssGrowthMB: peak - rss0,
     rssAfterLoopMB: rssAfterLoop - rss0,
     rssAfterCloseMB: rssAfterClose - rss0,
   };
 }
 
+/** Cached flag checks: one answer fetched, then `calls` hits of it, awaited one by one. */
+async function flagcache() {
+  const [calls] = rest.map(Number);
+  const client = await makeClient();
+  const context = { company: { id: "bench-company" }, user: { id: "bench-user" } };
+  await client.checkFlag(context, "bench-flag");
+  const t0 = performance.now();
+  const deadline = t0 + 30_000;
+  let n = 0;
+  for (; n < calls; n++) {
+    await client.checkFlag(context, "bench-flag");
+    if ((n & 0xffff) === 0 && performance.now() > deadline) break;
+  }
+  const ns = ((performance.now() - t0) * 1e6) / n;
+  await within(client.close(), 10_000, "close()");
+  return { impl, calls: n, nsPerCall: ns };
+}
+
 workerMain(() => {
   if (mode === "upsert") return upsert();
   if (mode === "track") return track();
+  if (mode === "flagcache") return flagcache();
   throw new Error(`unknown mode ${mode}`);
 });

@@ -18,6 +18,8 @@ export async function nodeSection({
   concurrency = 32,
   trackCount = 100_000,
   trackRuns,
+  million = false,
+  flagcache = false,
   log = () => {},
 }) {
   const emulator = await startEmulatorChild();
@@ -108,6 +110,40 @@ export async function nodeSection({
                 runs: s.length,
               };
       }
+    }
+    if (million) {
+      // One synchronous burst of 1,000,000 track calls, default options: delivered, lost, time, peak memory.
+      out.million = { count: 1_000_000 };
+      for (const side of SIDES) {
+        log(`node million: ${side}`);
+        await emulator.reset();
+        const res = await runWorker("node-worker.mjs", ["track", side, emulator.url, 1_000_000], {
+          nodeArgs: ["--expose-gc"],
+          timeoutMs: 300_000,
+        });
+        if (res.error) {
+          out.million[side] = { error: res.error };
+          continue;
+        }
+        const stats = await emulator.stats();
+        out.million[side] = { ...res, requests: stats.requests, eventsReceived: stats.eventsReceived };
+      }
+    }
+    if (flagcache) {
+      // Cached checkFlag: one answer fetched, then hits awaited one by one.
+      out.flagcache = { runs: rounds };
+      const samples = { ours: [], theirs: [] };
+      for (let r = 0; r < rounds; r++) {
+        for (const side of r % 2 ? [...SIDES].reverse() : SIDES) {
+          log(`node cached checkFlag: ${side} round ${r + 1}/${rounds}`);
+          const res = await runWorker("node-worker.mjs", ["flagcache", side, emulator.url, 2_000_000], {
+            timeoutMs: 120_000,
+          });
+          if (!res.error) samples[side].push(res.nsPerCall);
+        }
+      }
+      for (const side of SIDES)
+        out.flagcache[side] = { nsPerCall: median(samples[side]), perRound: samples[side] };
     }
   } finally {
     await emulator.close();

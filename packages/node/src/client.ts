@@ -7,13 +7,13 @@ import {
   type Company,
   type Context,
   createLogger,
+  type FlagCheck,
   fromWireCompany,
   fromWireUser,
   HttpClient,
   type IdentifyInput,
-  isSchematicApiError,
   type Logger,
-  requestWithRetries,
+  SchematicConfigError,
   SchematicError,
   SchematicValidationError,
   type TrackInput,
@@ -25,29 +25,24 @@ import {
   type UpsertUserInput,
   type User,
   VERSION,
-  validateContext,
-  validatedJson,
-  validateFlagKey,
   validateIdentify,
   validateTrack,
   validateUpsertCompany,
   validateUpsertUser,
   type WireCompany,
   type WireEnvelope,
-  type WireFlagCheck,
   type WireUser,
 } from "@schematic-sdk/core";
+import { ApiClient } from "./api";
 import { type ResolvedOptions, resolveOptions } from "./config";
 import type { CheckFlagOptions, RequestCallOptions, SchematicClientOptions } from "./defaults";
-import { EventBuffer, type EventBufferStats } from "./eventBuffer";
-import { FlagCache } from "./flagCache";
-import { backgroundTimers, foregroundTimers } from "./timers";
-import { defaultFetch } from "./transport";
+import { EventBuffer } from "./eventBuffer";
+import type { EventBufferStats } from "./eventStats";
+import { Flags } from "./flags";
+import { backgroundTimers } from "./timers";
+import { boundedTransport } from "./transport";
 
 const CLIENT_VERSION = `@schematic-sdk/node@${VERSION}`;
-
-/** An upsert asked to wait longer than this by `Retry-After` throws the 429/503 instead of waiting. */
-const MAX_UPSERT_RETRY_AFTER = 30_000;
 
 /**
  * A `track` event; `idempotencyKey` lets the server drop a repeat of the same event.
@@ -58,6 +53,29 @@ const MAX_UPSERT_RETRY_AFTER = 30_000;
  */
 export interface ServerTrackInput extends TrackInput {
   idempotencyKey?: string;
+}
+
+/**
+ * Options of `flush()` and `close()`.
+ * @example
+ * ```ts
+ * await schematic.close({ timeout: 5000 });
+ * ```
+ */
+export interface FlushOptions {
+  /** Milliseconds to wait at most; by default until everything is delivered or dropped (through retries). */
+  timeout?: number | undefined;
+}
+
+function checkTimeout(options: FlushOptions, method: string): number | undefined {
+  const timeout = (options as FlushOptions | null)?.timeout;
+  if (timeout === undefined) return undefined;
+  if (typeof timeout !== "number" || !(timeout >= 0) || !Number.isFinite(timeout)) {
+    throw new SchematicConfigError(
+      `${method}({ timeout }) must be a number of milliseconds ≥ 0; got ${typeof timeout === "string" ? JSON.stringify(timeout) : String(timeout)}`,
+    );
+  }
+  return timeout;
 }
 
 /**
@@ -72,45 +90,62 @@ export interface ServerTrackInput extends TrackInput {
  * ```
  */
 export class SchematicClient {
-  readonly #o: ResolvedOptions;
-  readonly #api: HttpClient;
+  readonly #options: ResolvedOptions;
+  readonly #api: ApiClient;
   readonly #log: Logger;
   readonly #events: EventBuffer;
-  readonly #flags: FlagCache;
-  readonly #flagAsks = new Map<string, Promise<boolean | undefined>>();
-  #flagFailureLogged = false;
+  readonly #flags: Flags;
   #closed = false;
 
   /** @throws SchematicConfigError when the key is missing or publishable, or an option is invalid. */
   constructor(options: SchematicClientOptions) {
     const o = resolveOptions(options);
-    this.#o = o;
+    this.#options = o;
     this.#log = createLogger({ logger: o.logger, apiKey: o.apiKey, level: o.logLevel });
-    const common = {
-      apiKey: o.apiKey,
-      clientVersion: CLIENT_VERSION,
-      headers: o.headers,
-      fetch: o.fetch ?? defaultFetch,
-      timers: backgroundTimers,
+    const send = boundedTransport(o.fetch);
+    const headers = {
+      "Content-Type": "application/json;charset=UTF-8",
+      "X-Schematic-Client-Version": CLIENT_VERSION,
+      ...o.headers,
+      "X-Schematic-Api-Key": o.apiKey,
     };
-    this.#api = new HttpClient({
-      ...common,
+    this.#api = new ApiClient({
       baseUrl: o.apiUrl,
-      timeout: o.timeout,
-      // Someone awaits every API call: its timers must keep the process alive (unlike the buffer's).
-      timers: foregroundTimers,
+      headers,
+      send,
+      hooks: o.hooks,
+      debug: o.logLevel === "debug" ? this.#log.debug : undefined,
     });
     this.#events = new EventBuffer({
       apiKey: o.apiKey,
-      http: new HttpClient({ ...common, baseUrl: o.eventUrl, timeout: o.timeout }),
+      http: new HttpClient({
+        baseUrl: o.eventUrl,
+        apiKey: o.apiKey,
+        clientVersion: CLIENT_VERSION,
+        headers: o.headers,
+        fetch: send,
+        timers: backgroundTimers,
+        timeout: o.timeout,
+      }),
       timers: backgroundTimers,
       logger: this.#log,
       flushInterval: o.flushInterval,
       maxBatchSize: o.maxBatchSize,
       maxQueueSize: o.maxQueueSize,
+      maxQueueBytes: o.maxQueueBytes,
       maxAttempts: o.maxEventAttempts,
+      offline: o.offline,
     });
-    this.#flags = new FlagCache({ ttl: o.flagCacheTtl, size: o.flagCacheSize });
+    this.#flags = new Flags({
+      api: this.#api,
+      logger: this.#log,
+      cache: o.flagCache,
+      ttl: o.flagCacheTtl,
+      size: o.flagCacheSize,
+      timeout: o.flagTimeout,
+      defaults: o.flagDefaults,
+      offline: o.offline,
+    });
   }
 
   /**
@@ -134,19 +169,22 @@ export class SchematicClient {
 
   /**
    * Buffers an identify event (user, and optionally their company); sent with the next batch.
+   * Answers false when the buffer is above its high-water mark (see `drained()`).
    * @throws SchematicValidationError for bad input; SchematicError after `close()`.
    */
-  identify(input: IdentifyInput): void {
+  identify(input: IdentifyInput): boolean {
     const body = toWireIdentifyBody(validateIdentify(input));
     this.#open();
-    this.#events.push("identify", body);
+    return this.#events.push("identify", body);
   }
 
   /**
-   * Buffers a track event; sent with the next batch.
+   * Buffers a track event; sent with the next batch. Answers false when the
+   * buffer is above its high-water mark (half of `maxQueueBytes`): a producer
+   * of a large burst awaits `drained()` then, and loses nothing.
    * @throws SchematicValidationError for bad input; SchematicError after `close()`.
    */
-  track(input: ServerTrackInput): void {
+  track(input: ServerTrackInput): boolean {
     const valid = validateTrack(input);
     const idempotencyKey = (input as { idempotencyKey?: unknown } | null)?.idempotencyKey;
     if (
@@ -158,65 +196,74 @@ export class SchematicClient {
       ]);
     }
     this.#open();
-    this.#events.push("track", toWireTrackBody(valid), idempotencyKey);
+    return this.#events.push("track", toWireTrackBody(valid), idempotencyKey);
   }
 
   /**
-   * A flag's value for a company and/or user. Answers from a short-lived
-   * cache when it can; on any failure or after `flagTimeout` it answers
-   * `fallback` (and logs the first failure).
+   * Resolves at once while the buffer is below its high-water mark, else
+   * when the events waiting are down to a quarter of `maxQueueBytes`.
+   * @example
+   * ```ts
+   * for (const row of rows) if (!schematic.track({ event: "import", company: row.company })) await schematic.drained();
+   * ```
+   */
+  drained(): Promise<void> {
+    return this.#events.drained();
+  }
+
+  /**
+   * A flag's value for a company and/or user. Answers from the flag cache
+   * when it can; on any failure or after `flagTimeout` it answers `fallback`
+   * (else `flagDefaults[key]`, else false) and logs the first failure.
    * @throws SchematicValidationError for a bad key or context.
    */
-  async checkFlag(key: string, context: Context = {}, options: CheckFlagOptions = {}): Promise<boolean> {
-    const flag = validateFlagKey(key);
-    const ctx = validateContext(context);
-    const fallback = options.fallback ?? false;
-    // A validated context's maps are in sorted order: its JSON does not depend on the caller's key order.
-    const cacheKey = `${flag}\n${validatedJson(ctx)}`;
-    const cached = this.#flags.get(cacheKey);
-    if (cached !== undefined) return cached;
-    let ask = this.#flagAsks.get(cacheKey);
-    if (!ask) {
-      ask = this.#api
-        .request<WireEnvelope<WireFlagCheck>>({
-          path: `/flags/${encodeURIComponent(flag)}/check`,
-          body: ctx,
-          timeout: options.timeout ?? this.#o.flagTimeout,
-        })
-        .then(
-          ({ data }) => {
-            const value = data?.value === true;
-            this.#flags.set(cacheKey, value);
-            this.#flagFailureLogged = false;
-            return value;
-          },
-          (error: unknown) => {
-            if (!this.#flagFailureLogged) {
-              this.#flagFailureLogged = true;
-              this.#log.warn(
-                `flag check "${flag}" failed; answering fallbacks until one succeeds:`,
-                (error as Error)?.message ?? error,
-              );
-            }
-            return undefined;
-          },
-        )
-        .finally(() => this.#flagAsks.delete(cacheKey));
-      this.#flagAsks.set(cacheKey, ask);
-    }
-    return (await ask) ?? fallback;
+  checkFlag(key: string, context?: Context, options?: CheckFlagOptions): Promise<boolean> {
+    return this.#flags.value(key, context, options);
   }
 
-  /** Resolves when every event buffered before the call is delivered or dropped (through retries). */
-  flush(): Promise<void> {
-    return this.#events.flush();
+  /**
+   * A flag's whole answer: value, reason, and for an entitlement its rule,
+   * allocation, usage and period. On failure it answers
+   * `{ flag, value: fallback, reason: "fallback" }`.
+   * @throws SchematicValidationError for a bad key or context.
+   * @example
+   * ```ts
+   * const queries = await schematic.checkEntitlement("queries", { company: { id: "acme" } });
+   * if (queries.featureUsageExceeded) showUpgrade(`${queries.featureUsage} of ${queries.featureAllocation} used`);
+   * ```
+   */
+  checkEntitlement(key: string, context?: Context, options?: CheckFlagOptions): Promise<FlagCheck> {
+    return this.#flags.check(key, context, options);
   }
 
-  /** Sends everything buffered, then refuses new events. Safe to call more than once. */
-  async close(): Promise<void> {
+  /**
+   * Resolves when every event buffered before the call is delivered or
+   * dropped (through retries), or after `timeout` ms, with how many events
+   * are still pending (0 when everything settled).
+   * @example
+   * ```ts
+   * const { pending } = await schematic.flush({ timeout: 2000 });
+   * ```
+   */
+  flush(options: FlushOptions = {}): Promise<{ pending: number }> {
+    return this.#events.flush(checkTimeout(options, "flush"));
+  }
+
+  /**
+   * Sends everything buffered (waiting at most `timeout` ms), then refuses
+   * new events; resolves with how many events were left unsent. Safe to call
+   * more than once.
+   * @example
+   * ```ts
+   * const { pending } = await schematic.close({ timeout: 5000 }); // the end of a serverless handler
+   * ```
+   */
+  async close(options: FlushOptions = {}): Promise<{ pending: number }> {
+    const timeout = checkTimeout(options, "close");
     this.#closed = true;
-    await this.#events.flush();
+    const [left] = await Promise.all([this.#events.flush(timeout), this.#flags.settle()]);
     this.#events.stop();
+    return left;
   }
 
   /** Buffer figures: events pending, delivered and dropped, and batch requests sent. */
@@ -232,22 +279,20 @@ export class SchematicClient {
   }
 
   async #upsert<T>(path: string, body: unknown, options: RequestCallOptions): Promise<T> {
-    const response = await requestWithRetries<WireEnvelope<T> | undefined>(this.#api, {
+    if (this.#options.offline) {
+      throw new SchematicError(
+        `SchematicClient is offline: ${path.slice(1)} are not upserted (offline: true)`,
+      );
+    }
+    const response = (await this.#api.post({
       path,
-      body,
+      body: JSON.stringify(body),
       signal: options.signal,
-      timeout: options.timeout,
-      retries: this.#o.maxRetries,
-      timers: foregroundTimers,
-      retryPolicy: { maxRetryAfter: MAX_UPSERT_RETRY_AFTER },
-      onRetry: ({ attempt, delay, error }) => {
-        // The policy caps a long Retry-After; a request/response call fails fast instead.
-        if (isSchematicApiError(error) && (error.retryAfter ?? 0) > MAX_UPSERT_RETRY_AFTER) throw error;
-        this.#log.debug(`retry ${attempt} in ${delay} ms:`, error.message);
-      },
-    });
+      timeout: options.timeout ?? this.#options.timeout,
+      retries: this.#options.maxRetries,
+    })) as WireEnvelope<T> | undefined;
     if (!response || typeof response !== "object" || !response.data) {
-      throw new SchematicError(`POST ${this.#o.apiUrl}${path} answered without a record (no "data")`);
+      throw new SchematicError(`POST ${this.#options.apiUrl}${path} answered without a record (no "data")`);
     }
     return response.data;
   }

@@ -1,5 +1,7 @@
 /** Options of `SchematicClient` and their defaults, in one place. */
 import type { FetchFunction, Logger, LogLevel } from "@schematic-sdk/core";
+import type { SchematicHooks } from "./api";
+import type { FlagCacheProvider } from "./flagCache";
 
 /**
  * Options of `SchematicClient`; only `apiKey` is required.
@@ -51,11 +53,18 @@ export interface SchematicClientOptions {
    */
   maxBatchSize?: number;
   /**
-   * Buffered events kept at most; the oldest are dropped (counted and logged) to make room.
-   * An event takes about 300 bytes while it waits.
-   * @default 100000
+   * Buffered events kept at most (no bound by count unless given; `maxQueueBytes` always applies).
    */
   maxQueueSize?: number;
+  /**
+   * Bytes of buffered event JSON kept at most (a typical track event takes
+   * 100-150 bytes, so the default holds about a million). Past it the oldest
+   * unsent events are dropped, counted in `stats.droppedBy.overflow` and
+   * logged. Above half of it `track()`/`identify()` answer false: await
+   * `drained()` there to wait for room instead.
+   * @default 134217728 (128 MiB)
+   */
+  maxQueueBytes?: number;
   /**
    * Sends of one batch before its events are dropped.
    * @default 10
@@ -83,6 +92,28 @@ export interface SchematicClientOptions {
    * @default "warn"
    */
   logLevel?: LogLevel;
+  /**
+   * ky's hooks (`beforeRequest`, `afterResponse`, `beforeRetry`, `beforeError`)
+   * for the request/response calls: upserts and flag checks (not the event
+   * buffer's batches). ky's errors never reach you: a hook sees ky's, the
+   * caller gets ours.
+   */
+  hooks?: SchematicHooks;
+  /**
+   * Where flag answers are kept: the in-memory LRU (`flagCacheSize`,
+   * `flagCacheTtl`) by default, or a provider such as `redisFlagCache` from
+   * `@schematic-sdk/node/redis` to share answers across processes.
+   */
+  flagCache?: FlagCacheProvider;
+  /**
+   * Send nothing at all: flag checks answer `flagDefaults` (else their
+   * fallback) and events are counted and dropped with reason `offline`. For
+   * tests and CI.
+   * @default false
+   */
+  offline?: boolean;
+  /** The answer of a flag whose check fails (or of every check when `offline`) when the call gives no `fallback`. */
+  flagDefaults?: Record<string, boolean>;
 }
 
 /**
@@ -99,12 +130,13 @@ export const DEFAULTS = Object.freeze({
   maxRetries: 2,
   flushInterval: 1000,
   maxBatchSize: 100,
-  maxQueueSize: 100_000,
+  maxQueueBytes: 128 * 1024 * 1024,
   maxEventAttempts: 10,
   flagTimeout: 2000,
   flagCacheTtl: 5000,
   flagCacheSize: 1000,
-  logLevel: "warn",
+  logLevel: "warn" as LogLevel,
+  offline: false,
 } satisfies Partial<SchematicClientOptions>);
 
 /**

@@ -1,10 +1,19 @@
 /**
- * The buffer behind `identify` and `track`: events wait here and go out as
- * `POST /batch` every `flushInterval`, or at once when a batch is full. One
- * batch is in flight at a time, so events arrive in call order. Failed
- * batches are retried with the shared policy; a `Retry-After` pauses all
- * sending until it passes. Timers are unref'd: the buffer alone never keeps
- * the process alive, while `flush()`/`close()` keep it alive until done.
+ * The buffer behind `identify` and `track`: events wait in the `EventStore`
+ * and go out as `POST /batch` every `flushInterval`, or at once when a batch
+ * is full. Up to `MAX_IN_FLIGHT` batches are out at a time; a batch holding
+ * an identify is a barrier: nothing buffered after it is sent until it is
+ * acknowledged, so the identify that creates a company or user always
+ * arrives before that entity's later events. Track events of concurrent
+ * batches may arrive out of order (they are counted, and each carries its
+ * call time and a `tracker_event_id` the server dedupes retries by).
+ *
+ * The store is bounded by bytes (`maxQueueBytes`); past it the oldest
+ * unsent events are dropped, counted and logged. `push` answers false above
+ * half the bound (the high-water mark), and `drained()` lets a producer wait
+ * for room instead. Failed batches are retried with the shared policy; a
+ * `Retry-After` pauses all sending until it passes. Timers are unref'd: the
+ * buffer alone never keeps the process alive, while `flush()` does.
  */
 import {
   type EventType,
@@ -14,69 +23,62 @@ import {
   type Logger,
   retryDelay,
   type Timers,
-  uuid,
   type WireEvent,
 } from "@schematic-sdk/core";
+import { BatchEncoder, EVENT_TAGS, storedEventJson } from "./batchEncoder";
+import type { EventBufferStats } from "./eventStats";
 import { EventStore } from "./eventStore";
+import { describeFailure } from "./failures";
 import { foregroundTimers } from "./timers";
 
-/** A batch body stays well under common 1 MiB request limits. */
-const MAX_BATCH_BYTES = 512 * 1024;
+/** Batches out at the same time: enough to keep a burst of a million moving, few enough to be gentle. */
+export const MAX_IN_FLIGHT = 4;
 
-const encoder = new TextEncoder();
-
-/**
- * Figures of the event buffer, read through `schematic.stats`.
- * @example
- * ```ts
- * const { pending, dropped } = schematic.stats;
- * ```
- */
-export interface EventBufferStats {
-  /** Events waiting, including a batch in flight. */
-  pending: number;
-  delivered: number;
-  dropped: number;
-  /** Requests sent (each batch attempt counts). */
-  requests: number;
+interface Flight {
+  body: Uint8Array;
+  count: number;
+  /** Number of its first event. */
+  start: number;
+  hasIdentify: boolean;
+  attempt: number;
+  /** Waiting to be sent again at `retryAt` (else being sent). */
+  waiting: boolean;
+  retryAt: number;
 }
 
-/**
- * An event waits in the `EventStore` as the JSON of its own fields only
- * (`"type":…,"body":…`) plus its call time; the fields every event shares
- * (`api_key`) or that only the wire needs (`sent_at` as text,
- * `tracker_event_id`) are added once, when its batch is built. The batch
- * then leaves the store: retries re-send its built body, so an event's id
- * never changes, and overflow drops the oldest event still in the store.
- * Events are numbered in push order; `#head` is the first one not yet
- * settled (the batch's first while one is out, else the store's first).
- */
 export class EventBuffer {
   readonly #http: HttpClient;
   readonly #timers: Timers;
   readonly #log: Logger;
   readonly #interval: number;
   readonly #batchSize: number;
-  readonly #maxQueue: number;
+  readonly #maxCount: number;
+  readonly #maxBytes: number;
+  readonly #highWater: number;
   readonly #maxAttempts: number;
-  /** `{"api_key":"…",` as UTF-8: the start of every event. */
-  readonly #envelope: Uint8Array;
+  readonly #offline: boolean;
+  readonly #encoder: BatchEncoder;
   readonly #store = new EventStore();
-  #head = 0;
-  /** Live (not dropped) events from `#head` on. */
+  /** Batches built and not yet settled, in the order they were built. */
+  #flights: Flight[] = [];
+  /** Live (not dropped, not settled) events, in the store and in flight. */
   #live = 0;
-  /** The batch being sent, built once and re-sent as is by retries. */
-  #flight: { count: number; body: Uint8Array } | undefined;
-  #waiters: { seq: number; resolve: () => void }[] = [];
+  #flushWaiters: { seq: number; resolve: () => void }[] = [];
+  #drainWaiters: (() => void)[] = [];
   #timer: unknown;
   #timerAt = 0;
   /** Whether the pending send keeps the process alive (it must while someone awaits `flush()`). */
   #timerHeld = false;
-  #sending = false;
-  #attempt = 0;
   #pausedUntil = 0;
   #urgent = false;
-  readonly stats: EventBufferStats = { pending: 0, delivered: 0, dropped: 0, requests: 0 };
+  readonly stats: EventBufferStats = {
+    pending: 0,
+    pendingBytes: 0,
+    delivered: 0,
+    dropped: 0,
+    droppedBy: { overflow: 0, refused: 0, retries: 0, offline: 0 },
+    requests: 0,
+  };
 
   constructor(params: {
     apiKey: string;
@@ -85,38 +87,71 @@ export class EventBuffer {
     logger: Logger;
     flushInterval: number;
     maxBatchSize: number;
-    maxQueueSize: number;
+    maxQueueSize: number | undefined;
+    maxQueueBytes: number;
     maxAttempts: number;
+    offline: boolean;
   }) {
-    this.#envelope = encoder.encode(`{"api_key":${JSON.stringify(params.apiKey)},`);
+    this.#encoder = new BatchEncoder(params.apiKey);
     this.#http = params.http;
     this.#timers = params.timers;
     this.#log = params.logger;
     this.#interval = params.flushInterval;
     this.#batchSize = params.maxBatchSize;
-    this.#maxQueue = params.maxQueueSize;
+    this.#maxCount = params.maxQueueSize ?? Number.POSITIVE_INFINITY;
+    this.#maxBytes = params.maxQueueBytes;
+    this.#highWater = params.maxQueueBytes / 2;
     this.#maxAttempts = params.maxAttempts;
+    this.#offline = params.offline;
   }
 
-  /** Buffers an event; drops the oldest waiting one when the buffer is full. */
-  push(type: EventType, body: WireEvent["body"], idempotencyKey?: string): void {
-    let json = `"type":"${type}","body":${JSON.stringify(body)}`;
-    if (idempotencyKey !== undefined) json += `,"idempotency_key":${JSON.stringify(idempotencyKey)}`;
-    this.#store.push(json, Date.now());
+  /** Buffers an event, dropping the oldest unsent ones past the bounds; false when above the high-water mark. */
+  push(type: EventType, body: WireEvent["body"], idempotencyKey?: string): boolean {
+    if (this.#offline) {
+      this.#dropped("offline", 1);
+      return true;
+    }
+    const store = this.#store;
+    store.push(storedEventJson(body, idempotencyKey), Date.now(), EVENT_TAGS[type]);
     this.#live += 1;
-    if (this.#live > this.#maxQueue) this.#dropOldest();
+    while (store.keptBytes > this.#maxBytes || store.end - store.first > this.#maxCount) this.#dropOldest();
     this.stats.pending = this.#live;
-    this.#schedule(this.#live >= this.#batchSize ? 0 : this.#interval);
+    this.stats.pendingBytes = store.keptBytes;
+    this.#schedule(store.end - store.first >= this.#batchSize ? 0 : this.#interval);
+    return store.keptBytes < this.#highWater;
   }
 
-  /** Resolves when every event buffered before the call is delivered or dropped. */
-  flush(): Promise<void> {
+  /**
+   * Resolves when every event buffered before the call is delivered or
+   * dropped, or after `timeout` ms; answers how many events are still pending.
+   */
+  flush(timeout?: number): Promise<{ pending: number }> {
     const target = this.#store.end;
-    if (this.#head >= target) return Promise.resolve();
+    const result = () => ({ pending: this.#live });
+    if (this.#head() >= target) return Promise.resolve(result());
     this.#urgent = true;
-    const done = new Promise<void>((resolve) => this.#waiters.push({ seq: target, resolve }));
+    const done = new Promise<{ pending: number }>((resolve) => {
+      const waiter = { seq: target, resolve: () => resolve(result()) };
+      this.#flushWaiters.push(waiter);
+      if (timeout === undefined) return;
+      const timer = foregroundTimers.setTimeout(() => {
+        this.#flushWaiters = this.#flushWaiters.filter((w) => w !== waiter);
+        if (this.#flushWaiters.length === 0) this.#urgent = false;
+        resolve(result());
+      }, timeout);
+      waiter.resolve = () => {
+        foregroundTimers.clearTimeout(timer);
+        resolve(result());
+      };
+    });
     this.#schedule(0);
     return done;
+  }
+
+  /** Resolves at once below the high-water mark, else when the unsent events are down to half of it. */
+  drained(): Promise<void> {
+    if (this.#store.keptBytes < this.#highWater) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
   /** Stops the timer (call `flush()` first: what is still buffered stays unsent). */
@@ -125,145 +160,153 @@ export class EventBuffer {
     this.#timer = undefined;
   }
 
-  /** Drops the oldest event not in the batch being sent (that one settles as a whole). */
-  #dropOldest(): void {
-    const store = this.#store;
-    const oldest = store.first;
-    if (oldest === store.end) return;
-    store.discard(oldest + 1);
-    this.#live -= 1;
-    this.stats.dropped += 1;
-    if (this.stats.dropped === 1 || this.stats.dropped % 1000 === 0) {
-      this.#log.warn(
-        `event buffer full (maxQueueSize ${this.#maxQueue}): dropped the oldest event; ${this.stats.dropped} dropped so far`,
-      );
-    }
-    if (oldest === this.#head) this.#advance(oldest + 1);
+  /** The first event not yet settled. */
+  #head(): number {
+    return this.#flights[0]?.start ?? this.#store.first;
   }
 
-  /** Arranges a send in `ms` (or sooner if one is already due sooner), never before a `Retry-After` pause ends. */
+  #dropOldest(): void {
+    const store = this.#store;
+    if (store.first === store.end) return;
+    store.discard(store.first + 1);
+    this.#live -= 1;
+    this.#dropped("overflow", 1);
+    const { overflow } = this.stats.droppedBy;
+    if (overflow === 1 || overflow % 10_000 === 0) {
+      const bound =
+        this.#maxCount < Number.POSITIVE_INFINITY && store.keptBytes <= this.#maxBytes
+          ? `maxQueueSize ${this.#maxCount}`
+          : `maxQueueBytes ${this.#maxBytes}`;
+      this.#log.warn(
+        `event buffer full (${bound}): dropped the oldest event; ${overflow} dropped so far. Await schematic.drained() when track() answers false to wait for room instead.`,
+      );
+    }
+    this.#advance();
+  }
+
+  #dropped(reason: keyof EventBufferStats["droppedBy"], count: number): void {
+    this.stats.dropped += count;
+    this.stats.droppedBy[reason] += count;
+  }
+
+  /** Arranges a pump in `ms` (or sooner if one is already due sooner), never before a `Retry-After` pause ends. */
   #schedule(ms: number): void {
-    if (this.#sending || this.#live === 0) return;
+    if (this.#live === 0) return;
     const now = Date.now();
     const at = Math.max(now + ms, this.#pausedUntil);
     // An unref'd timer set before a flush() is replaced by one that keeps the process alive.
     if (this.#timer !== undefined && this.#timerAt <= at && (this.#timerHeld || !this.#urgent)) return;
-    this.#timers.clearTimeout(this.#timer);
+    if (this.#timer !== true) this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#timerAt = at;
     if (at <= now) {
-      // Due now: send on a microtask, so a burst of pushes still fills one batch.
-      this.#timerAt = now;
+      // Due now: pump on a microtask, so a burst of pushes still fills whole batches.
       this.#timerHeld = true;
       this.#timer = true;
       queueMicrotask(() => {
         this.#timer = undefined;
-        void this.#send();
+        this.#pump(this.#urgent);
       });
       return;
     }
-    this.#timerAt = at;
     // While someone awaits flush(), the timer must keep the process alive.
     this.#timerHeld = this.#urgent;
     const timers = this.#urgent ? foregroundTimers : this.#timers;
     this.#timer = timers.setTimeout(() => {
       this.#timer = undefined;
-      void this.#send();
+      this.#pump(true);
     }, at - now);
   }
 
-  async #send(): Promise<void> {
-    if (this.#sending || this.#live === 0) return;
-    this.#sending = true;
-    this.#flight ??= this.#build();
-    const flight = this.#flight;
-    let next = this.#interval;
+  /** Sends what is due: batches whose retry time came, then new batches while there is room. */
+  #pump(partial: boolean): void {
+    const now = Date.now();
+    if (now < this.#pausedUntil) {
+      this.#schedule(this.#pausedUntil - now);
+      return;
+    }
+    let nextRetry = Number.POSITIVE_INFINITY;
+    for (const flight of this.#flights) {
+      if (!flight.waiting) continue;
+      if (flight.retryAt <= now) void this.#send(flight);
+      else nextRetry = Math.min(nextRetry, flight.retryAt);
+    }
+    const store = this.#store;
+    while (
+      this.#flights.length < MAX_IN_FLIGHT &&
+      store.first < store.end &&
+      !this.#flights.some((f) => f.hasIdentify) &&
+      (partial || this.#urgent || store.end - store.first >= this.#batchSize)
+    ) {
+      const start = store.first;
+      const { body, count, hasIdentify, end } = this.#encoder.encode(store, this.#batchSize);
+      store.discard(end);
+      const flight: Flight = { body, count, start, hasIdentify, attempt: 0, waiting: false, retryAt: 0 };
+      this.#flights.push(flight);
+      void this.#send(flight);
+    }
+    this.stats.pendingBytes = store.keptBytes;
+    this.#wakeDrainers();
+    if (nextRetry < Number.POSITIVE_INFINITY) this.#schedule(nextRetry - now);
+    else if (store.first < store.end) this.#schedule(this.#interval);
+  }
+
+  async #send(flight: Flight): Promise<void> {
+    flight.waiting = false;
+    this.stats.requests += 1;
+    const started = performance.now();
     try {
-      this.stats.requests += 1;
       await this.#http.request({ path: "/batch", json: flight.body });
-      this.#finish(flight, "delivered");
+      this.#log.debug(
+        `POST /batch 2xx ${Math.round(performance.now() - started)} ms (${flight.count} events)`,
+      );
+      this.#settle(flight, "delivered");
     } catch (error) {
-      this.#attempt += 1;
-      if (!isRetryable(error) || this.#attempt >= this.#maxAttempts) {
-        this.#log.error(
-          `dropped ${flight.count} events after ${this.#attempt} attempt(s):`,
-          error instanceof Error ? error.message : error,
-        );
-        this.#finish(flight, "dropped");
+      flight.attempt += 1;
+      const message = describeFailure(error, "eventUrl");
+      if (!isRetryable(error) || flight.attempt >= this.#maxAttempts) {
+        this.#log.error(`dropped ${flight.count} events after ${flight.attempt} attempt(s):`, message);
+        this.#settle(flight, isRetryable(error) ? "retries" : "refused");
       } else {
         const retryAfter = isSchematicApiError(error) ? error.retryAfter : undefined;
-        next = retryDelay({ attempt: this.#attempt - 1, retryAfter });
-        if (retryAfter !== undefined) this.#pausedUntil = Date.now() + next;
+        const delay = retryDelay({ attempt: flight.attempt - 1, retryAfter });
+        if (retryAfter !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delay);
+        flight.waiting = true;
+        flight.retryAt = Date.now() + delay;
         this.#log.warn(
-          `batch of ${flight.count} events failed; retry ${this.#attempt} in ${next} ms:`,
-          error instanceof Error ? error.message : error,
+          `batch of ${flight.count} events failed; retry ${flight.attempt} in ${delay} ms:`,
+          message,
         );
       }
-    } finally {
-      this.#sending = false;
     }
-    const due = this.#urgent || this.#live >= this.#batchSize;
-    this.#schedule(this.#attempt > 0 ? next : due ? 0 : this.#interval);
-  }
-
-  /** The `POST /batch` body of the next events as UTF-8, each given its wire time and a fresh id; they leave the store. */
-  #build(): { count: number; body: Uint8Array } {
     const store = this.#store;
-    const envelope = this.#envelope;
-    const parts: Uint8Array[] = [];
-    const tails: string[] = [];
-    // `{"events":[` + `]}`, then per event its parts, its tail (ASCII) and a comma.
-    let bytes = 13;
-    let end = store.first;
-    // Events of a burst share their millisecond: format each one once.
-    let ms = Number.NaN;
-    let sentAt = "";
-    for (; end < store.end && parts.length < this.#batchSize; end++) {
-      const fields = store.bytes(end);
-      if (store.time(end) !== ms) {
-        ms = store.time(end);
-        sentAt = new Date(ms).toISOString();
-      }
-      const tail = `,"sent_at":"${sentAt}","tracker_event_id":"${uuid()}"}`;
-      const size = envelope.length + fields.length + tail.length + 1;
-      if (parts.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
-      bytes += size;
-      parts.push(fields);
-      tails.push(tail);
-    }
-    const body = new Uint8Array(bytes - 1);
-    let at = encoder.encodeInto(`{"events":[`, body).written;
-    for (let k = 0; k < parts.length; k++) {
-      if (k > 0) body[at++] = 0x2c; // ,
-      body.set(envelope, at);
-      at += envelope.length;
-      body.set(parts[k]!, at);
-      at += parts[k]!.length;
-      at += encoder.encodeInto(tails[k]!, body.subarray(at)).written;
-    }
-    encoder.encodeInto("]}", body.subarray(at));
-    store.discard(end);
-    return { count: parts.length, body };
+    this.#pump(this.#urgent || store.end - store.first >= this.#batchSize);
   }
 
-  /** The batch in flight is done: delivered or given up; its events are released at once. */
-  #finish(flight: { count: number }, outcome: "delivered" | "dropped"): void {
-    this.#flight = undefined;
-    this.#attempt = 0;
+  /** A batch is done: delivered or given up; its events are released at once. */
+  #settle(flight: Flight, outcome: "delivered" | "refused" | "retries"): void {
+    this.#flights = this.#flights.filter((f) => f !== flight);
     this.#live -= flight.count;
-    this.stats[outcome] += flight.count;
-    this.#advance(this.#store.first);
+    if (outcome === "delivered") this.stats.delivered += flight.count;
+    else this.#dropped(outcome, flight.count);
+    this.#advance();
   }
 
-  /** Moves the head to `head` (everything before it is settled) and wakes finished flushes. */
-  #advance(head: number): void {
-    this.#head = head;
+  /** Everything before the head is settled: wakes finished flushes. */
+  #advance(): void {
     this.stats.pending = this.#live;
-    if (this.#waiters.length === 0) return;
-    this.#waiters = this.#waiters.filter((w) => {
+    if (this.#flushWaiters.length === 0) return;
+    const head = this.#head();
+    this.#flushWaiters = this.#flushWaiters.filter((w) => {
       if (w.seq > head) return true;
       w.resolve();
       return false;
     });
-    if (this.#waiters.length === 0) this.#urgent = false;
+    if (this.#flushWaiters.length === 0) this.#urgent = false;
+  }
+
+  #wakeDrainers(): void {
+    if (this.#drainWaiters.length === 0 || this.#store.keptBytes > this.#highWater / 2) return;
+    for (const resolve of this.#drainWaiters.splice(0)) resolve();
   }
 }

@@ -32,6 +32,9 @@ export class EventStore {
   #offset = new Uint32Array(INITIAL_CAPACITY);
   #length = new Uint32Array(INITIAL_CAPACITY);
   #time = new Float64Array(INITIAL_CAPACITY);
+  #tag = new Uint8Array(INITIAL_CAPACITY);
+  /** UTF-8 bytes of the events kept. */
+  #bytes = 0;
 
   /** The number of the oldest event kept (= `end` when there is none). */
   get first(): number {
@@ -43,6 +46,11 @@ export class EventStore {
     return this.#end;
   }
 
+  /** UTF-8 bytes of the events kept (not counting their chunks' unused room). */
+  get keptBytes(): number {
+    return this.#bytes;
+  }
+
   /** Bytes of the chunks held (events kept, and the front chunk's share of those gone). */
   get heldBytes(): number {
     let n = 0;
@@ -50,8 +58,8 @@ export class EventStore {
     return n;
   }
 
-  /** Keeps `json` (never empty) with its call time, as event number `end`. */
-  push(json: string, time: number): void {
+  /** Keeps `json` (never empty) with its call time and a small tag (0-255), as event number `end`; answers its UTF-8 size. */
+  push(json: string, time: number, tag = 0): number {
     if (this.#end - this.#base === this.#length.length) this.#makeRoom();
     let chunk = this.#chunks[this.#chunks.length - 1];
     let written = 0;
@@ -71,7 +79,10 @@ export class EventStore {
     this.#offset[i] = this.#used;
     this.#length[i] = written;
     this.#time[i] = time;
+    this.#tag[i] = tag;
     this.#used += written;
+    this.#bytes += written;
+    return written;
   }
 
   /** The UTF-8 JSON of kept event `n` (a view, valid until it is discarded). */
@@ -87,10 +98,17 @@ export class EventStore {
     return this.#time[n - this.#base]!;
   }
 
+  /** The tag of kept event `n`. */
+  tag(n: number): number {
+    return this.#tag[n - this.#base]!;
+  }
+
   /** Forgets every event numbered below `n`, freeing the chunks only they used. */
   discard(n: number): void {
     if (n <= this.#first) return;
-    this.#first = Math.min(n, this.#end);
+    const to = Math.min(n, this.#end);
+    for (let k = this.#first; k < to; k++) this.#bytes -= this.#length[k - this.#base]!;
+    this.#first = to;
     // The last chunk stays, to be filled further.
     const keep =
       this.#first === this.#end
@@ -108,14 +126,14 @@ export class EventStore {
     const gone = this.#first - this.#base;
     const kept = this.#end - this.#first;
     if (gone >= kept) {
-      for (const a of [this.#chunkOf, this.#offset, this.#length, this.#time]) {
+      for (const a of [this.#chunkOf, this.#offset, this.#length, this.#time, this.#tag]) {
         a.copyWithin(0, gone, gone + kept);
       }
       this.#base = this.#first;
       return;
     }
     const size = this.#length.length * 2;
-    const grow = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+    const grow = <T extends Uint8Array | Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
       const b = make(size);
       b.set(a.subarray(gone));
       return b;
@@ -124,6 +142,7 @@ export class EventStore {
     this.#offset = grow(this.#offset, (n) => new Uint32Array(n));
     this.#length = grow(this.#length, (n) => new Uint32Array(n));
     this.#time = grow(this.#time, (n) => new Float64Array(n));
+    this.#tag = grow(this.#tag, (n) => new Uint8Array(n));
     this.#base = this.#first;
   }
 }

@@ -1,18 +1,27 @@
 /**
- * How the client sends a request when no `fetch` option is given.
+ * How the client sends a request, under both of its senders (the event
+ * buffer's `HttpClient` and the request/response calls' ky instance).
  *
- * On Node it uses `node:http`/`node:https` (their global keep-alive agents,
- * so a proxy agent set up for the process applies too): Node's `fetch` leaves
- * far more garbage per request, and 1,000 batch requests grow a process by
- * ~60 MB with it against ~8 MB this way. The modules are reached through
- * `process.getBuiltinModule` at the first request, so nothing is imported and
- * bundles for other runtimes are untouched.
+ * On Node, without a `fetch` option, it uses `node:http`/`node:https` (their
+ * global keep-alive agents, so a proxy agent set up for the process applies
+ * too): Node's `fetch` leaves far more garbage per request, and 1,000 batch
+ * requests grow a process by ~60 MB with it against ~8 MB this way. The
+ * modules are reached through `process.getBuiltinModule` at the first
+ * request, so nothing is imported and bundles for other runtimes are untouched.
  *
  * Everywhere else (Bun, Deno, workers, Node before 20.16), and on Node as soon
  * as `globalThis.fetch` is not the one there was when this module loaded (a
  * test's mock, msw), it calls `globalThis.fetch`, read at call time.
+ *
+ * Whatever sends, a response body is read up to `MAX_RESPONSE_BYTES` only: a
+ * body that never ends (a misbehaving proxy) fails the request with a
+ * `SchematicNetworkError` naming the limit instead of growing a string until
+ * the process dies.
  */
-import type { FetchFunction, ResponseLike } from "@schematic-sdk/core";
+import { type FetchFunction, type ResponseLike, SchematicNetworkError } from "@schematic-sdk/core";
+
+/** The longest response body read: Schematic's answers are a few KiB. */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** The part of `node:http`/`node:https` used here. */
 interface NodeHttpModule {
@@ -25,13 +34,13 @@ interface NodeHttpModule {
 interface NodeRequest {
   on(event: "error", listener: (error: Error) => void): unknown;
   end(body?: string | Uint8Array): unknown;
+  destroy(): unknown;
 }
 interface NodeResponse {
   statusCode?: number;
   headers: Record<string, string | string[] | undefined>;
   complete: boolean;
-  setEncoding(encoding: "utf8"): unknown;
-  on(event: "data", listener: (chunk: string) => void): unknown;
+  on(event: "data", listener: (chunk: Uint8Array) => void): unknown;
   on(event: "end" | "close", listener: () => void): unknown;
   on(event: "error", listener: (error: Error) => void): unknown;
 }
@@ -56,9 +65,57 @@ const fetchAtLoad = globalThis.fetch;
 
 /** The default transport: see the module comment. */
 export const defaultFetch: FetchFunction = (url, init) =>
-  onNode && globalThis.fetch === fetchAtLoad ? nodeRequest(url, init) : globalThis.fetch(url, init);
+  onNode && globalThis.fetch === fetchAtLoad
+    ? nodeRequest(url, init)
+    : boundedFetch(globalThis.fetch)(url, init);
+
+/** `send` with every response body read up to the limit (the default transport is already bounded). */
+export function boundedTransport(send: FetchFunction | undefined): FetchFunction {
+  return send === undefined ? defaultFetch : boundedFetch(send);
+}
 
 const encoder = new TextEncoder();
+
+function tooLong(method: string, url: string): SchematicNetworkError {
+  return new SchematicNetworkError({
+    method,
+    url,
+    cause: new Error(
+      `the response body passed ${MAX_RESPONSE_BYTES} bytes (4 MiB), the most the client reads; is a proxy in the way?`,
+    ),
+  });
+}
+
+/** Wraps a `fetch` so that each response's `text()` reads at most `MAX_RESPONSE_BYTES`. */
+function boundedFetch(send: FetchFunction): FetchFunction {
+  return async (url, init) => {
+    const response = await send(url, init);
+    const stream = (response as { body?: ReadableStream<Uint8Array> | null }).body;
+    if (!stream || typeof stream.getReader !== "function") return response;
+    const method = init.method ?? "GET";
+    return {
+      ok: response.ok,
+      status: response.status,
+      headers: response.headers,
+      text: async () => {
+        const reader = stream.getReader();
+        const decoder = new TextDecoder();
+        let text = "";
+        let bytes = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return text + decoder.decode();
+          bytes += value.byteLength;
+          if (bytes > MAX_RESPONSE_BYTES) {
+            void reader.cancel().catch(() => {});
+            throw tooLong(method, url);
+          }
+          text += decoder.decode(value, { stream: true });
+        }
+      },
+    };
+  };
+}
 
 function nodeRequest(url: string, init: RequestInit): Promise<ResponseLike> {
   const http = proc!.getBuiltinModule!(
@@ -68,17 +125,21 @@ function nodeRequest(url: string, init: RequestInit): Promise<ResponseLike> {
   let body = init.body as string | Uint8Array | null | undefined;
   if (typeof body === "string") body = encoder.encode(body);
   if (body) headers["Content-Length"] = String(body.byteLength);
+  const method = init.method ?? "GET";
   return new Promise((resolve, reject) => {
-    const options = {
-      method: init.method ?? "GET",
-      headers,
-      ...(init.signal ? { signal: init.signal } : {}),
-    };
+    const options = { method, headers, ...(init.signal ? { signal: init.signal } : {}) };
     const request = http.request(url, options, (response) => {
+      const decoder = new TextDecoder();
       let text = "";
-      response.setEncoding("utf8");
+      let bytes = 0;
       response.on("data", (chunk) => {
-        text += chunk;
+        bytes += chunk.byteLength;
+        if (bytes > MAX_RESPONSE_BYTES) {
+          reject(tooLong(method, url));
+          request.destroy();
+          return;
+        }
+        text += decoder.decode(chunk, { stream: true });
       });
       response.on("error", reject);
       response.on("close", () => {
@@ -87,11 +148,12 @@ function nodeRequest(url: string, init: RequestInit): Promise<ResponseLike> {
       });
       response.on("end", () => {
         const status = response.statusCode ?? 0;
+        const all = text + decoder.decode();
         resolve({
           ok: status >= 200 && status < 300,
           status,
-          headers: { get: (name) => header(response.headers[name.toLowerCase()]) },
-          text: () => Promise.resolve(text),
+          headers: new NodeHeaders(response.headers),
+          text: () => Promise.resolve(all),
         });
       });
     });
@@ -100,7 +162,24 @@ function nodeRequest(url: string, init: RequestInit): Promise<ResponseLike> {
   });
 }
 
-function header(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(", ") : value;
+/** A `node:http` response's headers, read the way `Headers` reads them (names in lower case). */
+export class NodeHeaders {
+  readonly #raw: Record<string, string | string[] | undefined>;
+  constructor(raw: Record<string, string | string[] | undefined>) {
+    this.#raw = raw;
+  }
+  get(name: string): string | null {
+    const value = this.#raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+  /** Every header as `[name, value]`, `Set-Cookie` once per value. */
+  pairs(): [string, string][] {
+    const out: [string, string][] = [];
+    for (const [name, value] of Object.entries(this.#raw)) {
+      if (Array.isArray(value)) for (const v of value) out.push([name, v]);
+      else if (value !== undefined) out.push([name, value]);
+    }
+    return out;
+  }
 }

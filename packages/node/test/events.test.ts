@@ -93,7 +93,7 @@ describe("buffered events", () => {
     await schematic.flush();
     expect(batches).toHaveLength(1);
     expect(schematic.stats).toMatchObject({ pending: 0, delivered: 2, dropped: 0 });
-    await expect(schematic.flush()).resolves.toBeUndefined();
+    await expect(schematic.flush()).resolves.toEqual({ pending: 0 });
   });
 
   it("retries a failed batch with the same event ids until it is delivered", async () => {
@@ -162,7 +162,7 @@ describe("buffered events", () => {
     expect(batches[0]!.events.map((e) => e.body.quantity)).toEqual([3, 4, 5, 6, 7]);
   });
 
-  it("while a batch is in flight, overflow drops the oldest events not yet sent", async () => {
+  it("while a batch is in flight, the next ones go out and overflow drops the oldest events not yet in a batch", async () => {
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -175,35 +175,47 @@ describe("buffered events", () => {
     for (let i = 0; i < 3; i++) schematic.track({ event: "e", quantity: i });
     await vi.waitFor(() => expect(batches).toHaveLength(1));
     for (let i = 3; i < 10; i++) schematic.track({ event: "e", quantity: i });
-    expect(schematic.stats).toMatchObject({ pending: 5, dropped: 5 });
+    // 3 in flight, 5 waiting (3 and 4 dropped).
+    expect(schematic.stats).toMatchObject({ pending: 8, dropped: 2, droppedBy: { overflow: 2 } });
+    // The first batch is still held: the second went out anyway.
+    await vi.waitFor(() => expect(batches).toHaveLength(2));
+    expect(batches[1]!.events.map((e) => e.body.quantity)).toEqual([5, 6, 7]);
     release();
     await schematic.flush();
     const sent = batches.flatMap((b) => b.events.map((e) => e.body.quantity));
-    expect(sent).toEqual([0, 1, 2, 8, 9]);
-    expect(schematic.stats).toMatchObject({ pending: 0, delivered: 5, dropped: 5 });
+    expect(sent).toEqual([0, 1, 2, 5, 6, 7, 8, 9]);
+    expect(schematic.stats).toMatchObject({ pending: 0, delivered: 8, dropped: 2 });
   });
 
-  it("while a batch waits to be retried, overflow drops the oldest events behind it", async () => {
+  it("while a batch waits to be retried, later batches go out and the retry keeps its event ids", async () => {
+    vi.useFakeTimers();
     const batches = batchRecorder((n) =>
       n === 1 ? new HttpResponse(null, { status: 503 }) : HttpResponse.json({}),
     );
     const schematic = client({ maxQueueSize: 5, maxBatchSize: 3 });
     for (let i = 0; i < 3; i++) schematic.track({ event: "e", quantity: i });
+    await vi.advanceTimersByTimeAsync(0);
     await vi.waitFor(() => expect(batches).toHaveLength(1));
     for (let i = 3; i < 10; i++) schematic.track({ event: "e", quantity: i });
-    expect(schematic.stats).toMatchObject({ pending: 5, dropped: 5 });
+    expect(schematic.stats).toMatchObject({ pending: 8, dropped: 2 });
     const flushed = schematic.flush();
     await vi.advanceTimersByTimeAsync(60_000);
     await flushed;
-    expect(batches.map((b) => b.events.map((e) => e.body.quantity))).toEqual([
-      [0, 1, 2],
-      [0, 1, 2],
-      [8, 9],
-    ]);
-    expect(batches[1]!.events.map((e) => e.tracker_event_id)).toEqual(
+    const quantities = batches.map((b) => b.events.map((e) => e.body.quantity));
+    expect(quantities[0]).toEqual([0, 1, 2]);
+    expect(quantities.slice(1)).toEqual(
+      expect.arrayContaining([
+        [0, 1, 2],
+        [5, 6, 7],
+        [8, 9],
+      ]),
+    );
+    expect(quantities).toHaveLength(4);
+    const retry = batches.slice(1).find((b) => b.events[0]!.body.quantity === 0)!;
+    expect(retry.events.map((e) => e.tracker_event_id)).toEqual(
       batches[0]!.events.map((e) => e.tracker_event_id),
     );
-    expect(schematic.stats).toMatchObject({ pending: 0, delivered: 5, dropped: 5 });
+    expect(schematic.stats).toMatchObject({ pending: 0, delivered: 8, dropped: 2 });
   });
 
   it("close() drains the buffer, then refuses new events", async () => {
@@ -214,7 +226,7 @@ describe("buffered events", () => {
     expect(batches).toHaveLength(1);
     expect(() => schematic.track({ event: "late" })).toThrow(SchematicError);
     expect(() => schematic.identify({ keys: { id: "u" } })).toThrow(/closed/);
-    await expect(schematic.close()).resolves.toBeUndefined();
+    await expect(schematic.close()).resolves.toEqual({ pending: 0 });
   });
 
   it.each([

@@ -8,6 +8,9 @@ export const KEY = "sch_dev_unit_0123456789abcd";
 
 export const server = setupServer();
 
+// The client loads ky at its first request; loading it here keeps that real I/O out of fake-timer tests.
+await import("ky");
+
 export const silentLogger = () => ({ debug: () => {}, info: () => {}, warn: () => {}, error: () => {} });
 
 export const client = (options: Partial<SchematicClientOptions> = {}) =>
@@ -78,3 +81,12 @@ export function batchRecorder(
   );
   return batches;
 }
+
+/** The error a promise rejects with (failing the test if it resolves). */
+export const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (error: unknown) => error as Error,
+  );

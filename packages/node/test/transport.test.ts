@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  MAX_RESPONSE_BYTES,
   SchematicApiError,
   SchematicClient,
   type SchematicClientOptions,
@@ -176,5 +177,72 @@ describe("default transport on Node", () => {
     expect(own).toHaveBeenCalledTimes(1);
     expect(request).not.toHaveBeenCalled();
     expect(seen).toHaveLength(0);
+  });
+
+  describe("a response body that never ends", () => {
+    /** Streams 64 KiB chunks until the client goes away. */
+    const endless: Handler = (_req, _body, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      const chunk = `{"data":"${"x".repeat(64 * 1024)}`;
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) {}
+        if (!res.destroyed) res.once("drain", pump);
+      };
+      pump();
+    };
+
+    it.each([
+      ["node:http", {}],
+      ["a fetch", { fetch: (input: string, init: RequestInit) => globalThis.fetch(input, init) }],
+    ])(
+      "fails an upsert through %s with SchematicNetworkError naming the limit, and the process lives",
+      async (_name, options) => {
+        handler = endless;
+        const error = await connect({ maxRetries: 0, ...options })
+          .upsertCompany({ keys: { id: "a" } })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SchematicNetworkError);
+        expect((error as Error).message).toContain("4 MiB");
+        expect(MAX_RESPONSE_BYTES).toBe(4 * 1024 * 1024);
+      },
+    );
+
+    it("answers a flag check's fallback", async () => {
+      handler = endless;
+      expect(await connect().checkFlag("f", {}, { fallback: true })).toBe(true);
+    });
+  });
+
+  it("close({ timeout }) against an event server that never answers resolves in time with what is pending", async () => {
+    handler = () => {}; // never answers
+    const schematic = connect();
+    for (let i = 0; i < 3; i++) schematic.track({ event: "e" });
+    const started = performance.now();
+    const left = await schematic.close({ timeout: 300 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(left).toEqual({ pending: 3 });
+    server.closeAllConnections();
+  });
+
+  it("names an unreachable host with a hint, in the flag check's warning and the dropped batch's error", async () => {
+    const warn = vi.fn();
+    const error = vi.fn();
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const closed = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise((resolve) => probe.close(resolve));
+    const schematic = connect({
+      apiUrl: closed,
+      eventUrl: closed,
+      maxEventAttempts: 1,
+      logger: { ...silentLogger(), warn, error },
+    });
+    expect(await schematic.checkFlag("f", {}, { fallback: true })).toBe(true);
+    schematic.track({ event: "e" });
+    await schematic.close();
+    expect(warn.mock.calls[0]!.join(" ")).toMatch(
+      /cannot be reached: is the emulator running, is apiUrl right\?/,
+    );
+    expect(error.mock.calls[0]!.join(" ")).toMatch(/dropped 1 events.*is eventUrl right\?/);
   });
 });

@@ -60,11 +60,12 @@ describe("public types", () => {
     void user;
   });
 
-  it("identify and track are fire-and-forget; track takes an idempotency key", () => {
+  it("identify and track are fire-and-forget (answering whether there is room); track takes an idempotency key", () => {
     expectTypeOf(
       schematic.identify({ keys: { id: "u" }, company: { keys: { id: "c" } } }),
-    ).toEqualTypeOf<void>();
-    expectTypeOf(schematic.track({ event: "query", idempotencyKey: "k-1" })).toEqualTypeOf<void>();
+    ).toEqualTypeOf<boolean>();
+    expectTypeOf(schematic.track({ event: "query", idempotencyKey: "k-1" })).toEqualTypeOf<boolean>();
+    expectTypeOf(schematic.drained()).toEqualTypeOf<Promise<void>>();
     expectTypeOf<ServerTrackInput["idempotencyKey"]>().toEqualTypeOf<string | undefined>();
     // @ts-expect-error an event name is required
     schematic.track({ quantity: 1 });
@@ -82,14 +83,16 @@ describe("public types", () => {
     void schematic.checkFlag("f", {}, { fallback: "on" });
   });
 
-  it("flush and close resolve with nothing; stats are read-only numbers", () => {
-    expectTypeOf(schematic.flush()).toEqualTypeOf<Promise<void>>();
-    expectTypeOf(schematic.close()).toEqualTypeOf<Promise<void>>();
+  it("flush and close take a timeout and resolve with what is pending; stats are read-only numbers", () => {
+    expectTypeOf(schematic.flush({ timeout: 100 })).toEqualTypeOf<Promise<{ pending: number }>>();
+    expectTypeOf(schematic.close()).toEqualTypeOf<Promise<{ pending: number }>>();
     expectTypeOf(schematic.stats).toEqualTypeOf<Readonly<EventBufferStats>>();
     expectTypeOf<EventBufferStats>().toEqualTypeOf<{
       pending: number;
+      pendingBytes: number;
       delivered: number;
       dropped: number;
+      droppedBy: { overflow: number; refused: number; retries: number; offline: number };
       requests: number;
     }>();
   });

@@ -8,7 +8,7 @@ import {
   SchematicTimeoutError,
   SchematicValidationError,
 } from "../src/index";
-import { API, client, KEY, server, silentLogger, wireCompany, wireUser } from "./helpers";
+import { API, client, KEY, rejection, server, silentLogger, wireCompany, wireUser } from "./helpers";
 
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {
@@ -16,14 +16,6 @@ afterEach(() => {
   vi.useRealTimers();
 });
 afterAll(() => server.close());
-
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
 
 describe("construction", () => {
   it.each([

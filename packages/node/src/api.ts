@@ -1,0 +1,253 @@
+/**
+ * The request/response calls (upserts, flag checks) and their one ky
+ * instance: ky's retry (POST allowed, `Retry-After` honoured, the shared
+ * full-jitter delays), its per-attempt timeout and the user's `hooks`. ky
+ * sends through the client's transport (`node:http` on Node) and its errors
+ * become ours here, the one place they can appear.
+ *
+ * ky is loaded at the first call, not with the package: it reads
+ * `globalThis.Request` as it loads, which makes Node load its whole `fetch`
+ * implementation, and an app that only buffers events never needs that.
+ */
+import {
+  type FetchFunction,
+  isRetryableStatus,
+  isSchematicError,
+  parseRetryAfter,
+  type ResponseLike,
+  retryDelay,
+  SchematicApiError,
+  SchematicNetworkError,
+  SchematicTimeoutError,
+} from "@schematic-sdk/core";
+import type { Hooks, KyInstance, Options, RetryOptions } from "ky";
+import { NodeHeaders } from "./transport";
+
+/**
+ * ky's hooks for the request/response calls (upserts and flag checks), e.g.
+ * a tracing header or a metric. The event buffer's batches do not run them.
+ * @example
+ * ```ts
+ * const hooks: SchematicHooks = {
+ *   beforeRequest: [(request) => request.headers.set("traceparent", currentTraceparent())],
+ *   afterResponse: [(request, _options, response) => metrics.observe(request.url, response.status)],
+ * };
+ * ```
+ */
+export type SchematicHooks = Pick<Hooks, "beforeRequest" | "afterResponse" | "beforeRetry" | "beforeError">;
+
+/** An upsert asked to wait longer than this by `Retry-After` throws the 429/503 instead of waiting. */
+export const MAX_UPSERT_RETRY_AFTER = 30_000;
+
+/** The longest timeout timers take (ky refuses more). */
+const MAX_TIMEOUT = 2_147_483_647;
+
+/** 408, 429 and every 5xx, as ky wants them: a list. */
+const RETRY_STATUSES = Array.from({ length: 600 }, (_, status) => status).filter(isRetryableStatus);
+
+export interface ApiCall {
+  /** Path below the API's base URL, starting with `/`. */
+  path: string;
+  /** The JSON body. */
+  body: string;
+  signal?: AbortSignal | undefined;
+  /** Milliseconds one attempt may take. */
+  timeout: number;
+  /** Retries after a network error, timeout, 408, 429 or 5xx. */
+  retries: number;
+}
+
+export class ApiClient {
+  readonly #baseUrl: string;
+  readonly #defaults: Options;
+  readonly #retries = new Map<number, RetryOptions>();
+  #ky: KyInstance | undefined;
+  #loading: Promise<KyInstance> | undefined;
+
+  constructor(params: {
+    baseUrl: string;
+    headers: Record<string, string>;
+    send: FetchFunction;
+    hooks: SchematicHooks | undefined;
+    /** Set at `logLevel: "debug"`: a line per request and per retry. */
+    debug?: ((...args: unknown[]) => void) | undefined;
+  }) {
+    this.#baseUrl = params.baseUrl.replace(/\/+$/, "");
+    const { send } = params;
+    const hooks = params.debug ? withDebugLines(params.hooks ?? {}, params.debug) : params.hooks;
+    this.#defaults = {
+      method: "post",
+      headers: params.headers,
+      throwHttpErrors: true,
+      ...(hooks ? { hooks } : {}),
+      // ky hands over a Request; the transport takes a URL and an init, and answers a ResponseLike.
+      fetch: async (input) => {
+        const request = input as Request;
+        const headers: Record<string, string> = {};
+        request.headers.forEach((value, name) => {
+          headers[name] = value;
+        });
+        const init: RequestInit = { method: request.method, headers, signal: request.signal };
+        if (request.body) init.body = new Uint8Array(await request.arrayBuffer()) as BodyInit;
+        return toResponse(await send(request.url, init));
+      },
+    };
+  }
+
+  /** POSTs `call.body`; resolves with the parsed JSON answer, or rejects with a `SchematicError` (or the caller's abort reason). */
+  async post(call: ApiCall): Promise<unknown> {
+    const url = this.#baseUrl + call.path;
+    const timeout = Math.min(call.timeout, MAX_TIMEOUT);
+    try {
+      const ky = this.#ky ?? (await this.#load());
+      const response = await ky(url, {
+        body: call.body,
+        timeout,
+        retry: this.#retry(call.retries),
+        context: {},
+        ...(call.signal ? { signal: call.signal } : {}),
+      });
+      return parseBody(await response.text());
+    } catch (error) {
+      if (call.signal?.aborted) throw call.signal.reason;
+      throw await toSchematicError(error, url, timeout);
+    }
+  }
+
+  async #load(): Promise<KyInstance> {
+    this.#loading ??= import("ky").then(({ default: ky }) => ky.create(this.#defaults));
+    this.#ky = await this.#loading;
+    return this.#ky;
+  }
+
+  /** ky's retry options for `limit` retries (built once per limit). */
+  #retry(limit: number): RetryOptions {
+    let retry = this.#retries.get(limit);
+    if (!retry) {
+      retry = {
+        limit,
+        methods: ["post"],
+        statusCodes: RETRY_STATUSES,
+        afterStatusCodes: RETRY_STATUSES,
+        maxRetryAfter: MAX_UPSERT_RETRY_AFTER,
+        retryOnTimeout: true,
+        // ky counts attempts from 1; the shared policy counts retries from 0 and draws the jitter itself.
+        delay: (attemptCount) => retryDelay({ attempt: attemptCount - 1 }),
+        shouldRetry: ({ error }) => {
+          // Our own failures (a body over the limit) come out the same way every time.
+          if (isSchematicError(error)) return false;
+          const response = (error as { response?: Response }).response;
+          if (error.name === "HTTPError" && response) {
+            // A request/response call fails fast rather than wait long for the server.
+            const after = parseRetryAfter(response.headers.get("retry-after"));
+            if (after !== undefined && after > MAX_UPSERT_RETRY_AFTER) return false;
+          }
+          return undefined;
+        },
+      };
+      this.#retries.set(limit, retry);
+    }
+    return retry;
+  }
+}
+
+/** The user's hooks with ours around them: each attempt's method, path, status and time, and each retry's reason. */
+function withDebugLines(hooks: SchematicHooks, debug: (...args: unknown[]) => void): SchematicHooks {
+  const path = (url: string) => new URL(url).pathname;
+  const started = (options: { context: Record<string, unknown> }) => options.context.started as number;
+  return {
+    ...hooks,
+    beforeRequest: [
+      (_request, options) => {
+        options.context.started = performance.now();
+      },
+      ...(hooks.beforeRequest ?? []),
+    ],
+    afterResponse: [
+      (request, options, response) => {
+        const ms = Math.round(performance.now() - started(options));
+        debug(`${request.method} ${path(request.url)} ${response.status} ${ms} ms`);
+      },
+      ...(hooks.afterResponse ?? []),
+    ],
+    beforeRetry: [
+      ({ request, error, retryCount }) => {
+        const status = (error as { response?: Response }).response?.status;
+        const after = (error as { response?: Response }).response?.headers.get("retry-after");
+        const reason = status
+          ? `status ${status}`
+          : error.name === "TimeoutError"
+            ? "timeout"
+            : error.message;
+        debug(
+          `retry ${retryCount} of ${request.method} ${path(request.url)} (${reason}${after ? `; Retry-After ${after} s` : ""})`,
+        );
+      },
+      ...(hooks.beforeRetry ?? []),
+    ],
+  };
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A real `Response` (ky and the user's hooks read one) from what the transport answered. */
+function toResponse(answer: ResponseLike): Promise<Response> | Response {
+  if (answer instanceof Response) return answer;
+  return answer.text().then((text) => {
+    const { status, headers } = answer;
+    const init: ResponseInit = { status, headers: headerPairs(headers) };
+    // Response refuses a body on these statuses, and any status outside 200-599.
+    const empty = status === 204 || status === 205 || status === 304;
+    if (status < 200 || status > 599) return new Response(text, { ...init, status: 502 });
+    return new Response(empty ? null : text, init);
+  });
+}
+
+/** Every header of a transport's answer (a `ResponseLike` that only has `get` gives the ones the client reads). */
+function headerPairs(headers: ResponseLike["headers"]): [string, string][] {
+  if (headers instanceof NodeHeaders) return headers.pairs();
+  const out: [string, string][] = [];
+  if (typeof (headers as Headers).forEach === "function") {
+    (headers as Headers).forEach((value, name) => {
+      out.push([name, value]);
+    });
+    return out;
+  }
+  for (const name of ["content-type", "retry-after", "x-request-id"]) {
+    const value = headers.get(name);
+    if (value !== null) out.push([name, value]);
+  }
+  return out;
+}
+
+/** Maps what ky threw to ours: ky's own errors never reach a user. */
+async function toSchematicError(error: unknown, url: string, timeout: number): Promise<Error> {
+  if (isSchematicError(error)) return error;
+  const name = (error as Error | undefined)?.name;
+  if (name === "HTTPError") {
+    const response = (error as { response: Response }).response;
+    let body: unknown;
+    try {
+      body = parseBody(await response.text());
+    } catch {
+      // A hook read the body already.
+    }
+    return new SchematicApiError({
+      status: response.status,
+      body,
+      method: "POST",
+      url,
+      requestId: response.headers.get("x-request-id") ?? undefined,
+      retryAfter: parseRetryAfter(response.headers.get("retry-after")),
+    });
+  }
+  if (name === "TimeoutError") return new SchematicTimeoutError({ method: "POST", url, timeout });
+  return new SchematicNetworkError({ method: "POST", url, cause: error });
+}
