@@ -30,7 +30,7 @@ describe("the batch encoder", () => {
         apiKey,
         type: e.type,
         body: e.body,
-        now: new Date(e.at),
+        time: e.at,
         ...(e.idempotencyKey ? { idempotencyKey: e.idempotencyKey } : {}),
       }),
     );
