@@ -6,7 +6,7 @@
  * here, once per send. The result parses to exactly what core's
  * `createEvent` builds for the same event.
  */
-import { type EventType, uuid } from "@schematic-sdk/core";
+import { type EventType, isoTime, uuid } from "@schematic-sdk/core";
 import type { EventStore } from "./eventStore";
 
 /** A batch body stays well under common 1 MiB request limits. */
@@ -48,17 +48,11 @@ export class BatchEncoder {
     let bytes = 13;
     let end = store.first;
     let hasIdentify = false;
-    // Events of a burst share their millisecond: format each one once.
-    let ms = Number.NaN;
-    let sentAt = "";
     for (; end < store.end && parts.length < maxEvents; end++) {
       const stored = store.bytes(end);
       const tag = store.tag(end);
-      if (store.time(end) !== ms) {
-        ms = store.time(end);
-        sentAt = new Date(ms).toISOString();
-      }
-      const tail = `,"sent_at":"${sentAt}","tracker_event_id":"${uuid()}"}`;
+      // Events of a burst share their millisecond: isoTime formats each one once.
+      const tail = `,"sent_at":"${isoTime(store.time(end))}","tracker_event_id":"${uuid()}"}`;
       const size = heads[tag]!.length + stored.length + tail.length + 1;
       if (parts.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
       bytes += size;

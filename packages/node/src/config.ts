@@ -1,5 +1,5 @@
 /** Checks `SchematicClient` options at construction, naming the option that is wrong. */
-import { isPlainObject, isPublishableKey, SchematicConfigError } from "@schematic-sdk/core";
+import { isPlainObject, isPublishableKey, SchematicConfigError, withDefaults } from "@schematic-sdk/core";
 import { DEFAULTS, type SchematicClientOptions } from "./defaults";
 
 export type ResolvedOptions = SchematicClientOptions & typeof DEFAULTS;
@@ -52,9 +52,7 @@ export function resolveOptions(options: SchematicClientOptions | undefined): Res
       "apiKey is a publishable key (api_…), which is for browsers; the server client needs your secret key (sch_…)",
     );
   }
-  const out = { ...DEFAULTS } as ResolvedOptions;
-  for (const [name, value] of Object.entries(o))
-    if (value !== undefined) (out as unknown as Record<string, unknown>)[name] = value;
+  const out = withDefaults(DEFAULTS, o) as ResolvedOptions;
 
   for (const name of ["apiUrl", "eventUrl"] as const) {
     const url = out[name];

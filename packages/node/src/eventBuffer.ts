@@ -16,12 +16,12 @@
  * buffer alone never keeps the process alive, while `flush()` does.
  */
 import {
+  Backoff,
   type EventType,
   type HttpClient,
   isRetryable,
-  isSchematicApiError,
   type Logger,
-  retryDelay,
+  monotonicNow,
   type Timers,
   type WireEvent,
 } from "@schematic-sdk/core";
@@ -69,7 +69,8 @@ export class EventBuffer {
   #timerAt = 0;
   /** Whether the pending send keeps the process alive (it must while someone awaits `flush()`). */
   #timerHeld = false;
-  #pausedUntil = 0;
+  /** The shared pause: a failed batch (and a `Retry-After` above all) holds every batch back, on the monotonic clock. */
+  readonly #backoff = new Backoff();
   #urgent = false;
   readonly stats: EventBufferStats = {
     pending: 0,
@@ -192,8 +193,8 @@ export class EventBuffer {
   /** Arranges a pump in `ms` (or sooner if one is already due sooner), never before a `Retry-After` pause ends. */
   #schedule(ms: number): void {
     if (this.#live === 0) return;
-    const now = Date.now();
-    const at = Math.max(now + ms, this.#pausedUntil);
+    const now = monotonicNow();
+    const at = now + Math.max(ms, this.#backoff.wait());
     // An unref'd timer set before a flush() is replaced by one that keeps the process alive.
     if (this.#timer !== undefined && this.#timerAt <= at && (this.#timerHeld || !this.#urgent)) return;
     if (this.#timer !== true) this.#timers.clearTimeout(this.#timer);
@@ -220,11 +221,12 @@ export class EventBuffer {
 
   /** Sends what is due: batches whose retry time came, then new batches while there is room. */
   #pump(partial: boolean): void {
-    const now = Date.now();
-    if (now < this.#pausedUntil) {
-      this.#schedule(this.#pausedUntil - now);
+    const paused = this.#backoff.wait();
+    if (paused > 0) {
+      this.#schedule(paused);
       return;
     }
+    const now = monotonicNow();
     let nextRetry = Number.POSITIVE_INFINITY;
     for (const flight of this.#flights) {
       if (!flight.waiting) continue;
@@ -264,15 +266,14 @@ export class EventBuffer {
     } catch (error) {
       flight.attempt += 1;
       const message = describeFailure(error, "eventUrl");
-      if (!isRetryable(error) || flight.attempt >= this.#maxAttempts) {
+      const delay =
+        flight.attempt < this.#maxAttempts ? this.#backoff.fail(error, flight.attempt - 1) : undefined;
+      if (delay === undefined) {
         this.#log.error(`dropped ${flight.count} events after ${flight.attempt} attempt(s):`, message);
         this.#settle(flight, isRetryable(error) ? "retries" : "refused");
       } else {
-        const retryAfter = isSchematicApiError(error) ? error.retryAfter : undefined;
-        const delay = retryDelay({ attempt: flight.attempt - 1, retryAfter });
-        if (retryAfter !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, Date.now() + delay);
         flight.waiting = true;
-        flight.retryAt = Date.now() + delay;
+        flight.retryAt = monotonicNow() + delay;
         this.#log.warn(
           `batch of ${flight.count} events failed; retry ${flight.attempt} in ${delay} ms:`,
           message,

@@ -2,25 +2,26 @@
  * The client's timers. Two things on top of the global functions, which are
  * read at call time so fake timers apply:
  *
- * - punctual: Node may fire a timer a millisecond or so before `Date.now()`
- *   says it is due (its loop clock lags the wall clock), and a `Retry-After`
- *   wait must never end early, so an early callback re-arms for the rest;
+ * - punctual: Node may fire a timer a millisecond or so before it is due
+ *   (its loop clock lags), and a `Retry-After` wait must never end early, so
+ *   an early callback re-arms for the rest; "due" is on the monotonic clock,
+ *   so a wall clock stepped back never stretches a wait;
  * - `backgroundTimers` are unref'd where the runtime can (no `node:` import:
  *   runtimes without `unref` skip it), so the idle event buffer never keeps
  *   the process alive, while `foregroundTimers` (anything a caller awaits) do.
  */
-import type { Timers } from "@schematic-sdk/core";
+import { monotonicNow, type Timers } from "@schematic-sdk/core";
 
 type Handle = { current: unknown };
 
 function punctualTimers(unref: boolean): Timers {
   return {
     setTimeout(callback, ms) {
-      const due = Date.now() + ms;
+      const due = monotonicNow() + ms;
       const handle: Handle = { current: undefined };
       const arm = (wait: number) => {
         const timer = setTimeout(() => {
-          const left = due - Date.now();
+          const left = due - monotonicNow();
           if (left > 0) arm(left);
           else callback();
         }, wait) as unknown as { unref?: () => void };

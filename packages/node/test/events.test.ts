@@ -129,6 +129,21 @@ describe("buffered events", () => {
     expect(batches[1]!.at - batches[0]!.at).toBeGreaterThanOrEqual(5000);
   });
 
+  it("a wall clock stepped back an hour during a Retry-After pause does not stall delivery", async () => {
+    const batches = batchRecorder((n) =>
+      n === 1
+        ? new HttpResponse(null, { status: 429, headers: { "Retry-After": "2" } })
+        : HttpResponse.json({}),
+    );
+    const schematic = client();
+    schematic.track({ event: "a" });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(batches).toHaveLength(1);
+    vi.setSystemTime(Date.now() - 3_600_000); // NTP, or the user, moves the clock back
+    await vi.advanceTimersByTimeAsync(2_500);
+    await vi.waitFor(() => expect(batches).toHaveLength(2));
+  });
+
   it("drops a batch the API refuses with a 4xx, without retrying, and logs it", async () => {
     const logger = { ...silentLogger(), error: vi.fn() };
     const batches = batchRecorder(() => HttpResponse.json({ error: "bad event" }, { status: 400 }));
