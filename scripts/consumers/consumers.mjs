@@ -42,7 +42,13 @@ export async function check(ctx, { consumer, name, version = "", expectedFailure
     // A command's last line (its own "ok …") goes under the row.
     if (!detail && result?.output) detail = `    ${result.output.trim().split("\n").at(-1)}`;
   } catch (error) {
-    const message = tail(error.stack ?? String(error), 30);
+    // An assertion's message says it all; anything else keeps its stack.
+    const message = tail(
+      error?.name === "Error" || error?.code === "ERR_ASSERTION"
+        ? error.message
+        : (error?.stack ?? String(error)),
+      30,
+    );
     status = expectedFailure ? "xfail" : "fail";
     detail = expectedFailure ? `    TODO: ${expectedFailure}\n${message}` : message;
   }
@@ -50,8 +56,8 @@ export async function check(ctx, { consumer, name, version = "", expectedFailure
 }
 
 /** Runs `fn(emulator)` against a fresh emulator from the packed CLI, stopped afterwards. */
-export async function withEmulator(ctx, fn) {
-  const emulator = await startEmulator({ cli: ctx.tools.emulatorCli, flags: join(ctx.here, "flags.json") });
+export async function withEmulator(ctx, fn, { flags = join(ctx.here, "flags.json") } = {}) {
+  const emulator = await startEmulator({ cli: ctx.tools.emulatorCli, flags });
   try {
     return await fn(emulator);
   } catch (error) {
@@ -67,6 +73,33 @@ const version = async (binary, args = ["--version"], options = {}) =>
   /\d+\.\d+\.\d+/.exec((await must(binary, args, options)).output)?.[0] ?? "?";
 
 export const consumers = [
+  {
+    name: "tarballs",
+    about:
+      "what npm would publish: a LICENSE, a README and the metadata that links back here, in every package",
+    needed: () => true,
+    async run(ctx) {
+      for (const [pkg, tarball] of Object.entries(ctx.tarballs)) {
+        await check(ctx, { consumer: "tarballs", name: pkg }, async () => {
+          const files = (await must("tar", ["-tzf", tarball])).output.split("\n");
+          const manifest = JSON.parse((await must("tar", ["-xzOf", tarball, "package/package.json"])).output);
+          const missing = [
+            ...["package/LICENSE", "package/README.md", "package/dist/index.js"].filter(
+              (f) => !files.includes(f),
+            ),
+            ...["license", "repository", "homepage", "bugs"]
+              .filter((field) => !manifest[field])
+              .map((f) => `"${f}"`),
+            ...Object.entries(manifest.dependencies ?? {})
+              .filter(([, spec]) => spec.startsWith("workspace:"))
+              .map(([name]) => `a published version of ${name}`),
+          ];
+          if (missing.length) throw new Error(`${tarball} lacks ${missing.join(", ")}`);
+          return { output: `${files.filter(Boolean).length} files, ${manifest.license}` };
+        });
+      }
+    },
+  },
   {
     name: "emulator",
     about:

@@ -5,22 +5,9 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { tail } from "../lib/terminal.mjs";
 
-export const color = process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code) => (text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
-export const bold = paint(1);
-export const red = paint(31);
-export const green = paint(32);
-export const yellow = paint(33);
-export const dim = paint(2);
-
-/** The last `lines` lines of a command's output, indented, for a failure message. */
-export function tail(text, lines = 40) {
-  const all = text.trimEnd().split("\n");
-  const shown = all.slice(-lines);
-  const cut = all.length > lines ? `    … ${all.length - lines} earlier lines in the log\n` : "";
-  return cut + shown.map((line) => `    ${line}`).join("\n");
-}
+export { bold, color, dim, green, red, tail, yellow } from "../lib/terminal.mjs";
 
 /**
  * Runs a command to the end and resolves with its exit code and combined
@@ -86,18 +73,33 @@ export function freePort() {
  * `overrides`, since the packed packages name each other by version and are
  * not on the registry), third-party packages at the exact versions given.
  */
-export async function installConsumer({ fixture, dir, name, sdk, dependencies, tarballs, npmCache, extra }) {
+export async function installConsumer({
+  fixture,
+  dir,
+  name,
+  sdk,
+  dependencies,
+  tarballs,
+  npmCache,
+  base = {},
+}) {
   mkdirSync(dir, { recursive: true });
-  if (fixture) cpSync(fixture, dir, { recursive: true });
+  // A fixture's own build output and installs stay behind.
+  const copied = (path) => !/[/\\](node_modules|\.next|dist)$/.test(path);
+  if (fixture) cpSync(fixture, dir, { recursive: true, filter: copied });
   const file = (pkg) => `file:${tarballs[pkg]}`;
   const pinned = Object.fromEntries(Object.keys(tarballs).map((pkg) => [pkg, file(pkg)]));
   const manifest = {
+    type: "module",
+    ...base,
     name,
     private: true,
     version: "0.0.0",
-    type: "module",
-    ...extra,
-    dependencies: { ...Object.fromEntries(sdk.map((pkg) => [pkg, file(pkg)])), ...dependencies },
+    dependencies: {
+      ...base.dependencies,
+      ...Object.fromEntries(sdk.map((pkg) => [pkg, file(pkg)])),
+      ...dependencies,
+    },
     overrides: pinned,
   };
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);

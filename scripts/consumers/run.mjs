@@ -7,11 +7,12 @@
 //   node scripts/consumers/run.mjs                  every consumer (after `pnpm build`)
 //   node scripts/consumers/run.mjs --only node,ts   some of them (names in the table)
 //   node scripts/consumers/run.mjs --keep           leave the scratch directory for a look
+//   node scripts/consumers/run.mjs --report f.json  also write the counts in Vitest's JSON shape
 //
 // SCHEMATIC_CONSUMERS_DIR sets the scratch directory (default: a new one in
 // the system temp dir); the npm cache lives in ~/.cache/schematic-sdk/npm so a
 // second run installs from disk.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +25,7 @@ const args = process.argv.slice(2);
 const onlyArg = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
 const only = onlyArg ? new Set(onlyArg.split(",")) : undefined;
 const keep = args.includes("--keep");
+const report = args.includes("--report") ? args[args.indexOf("--report") + 1] : undefined;
 
 const scratch = process.env.SCHEMATIC_CONSUMERS_DIR ?? mkdtempSync(join(tmpdir(), "schematic-consumers-"));
 mkdirSync(scratch, { recursive: true });
@@ -97,6 +99,19 @@ async function main() {
   if (!keep && !process.env.SCHEMATIC_CONSUMERS_DIR) rmSync(scratch, { recursive: true, force: true });
   else console.log(dim(`scratch directory kept: ${scratch}`));
   const failed = rows.filter((row) => row.status === "fail").length;
+  if (report) {
+    // Read by scripts/test-summary.mjs with the Vitest reports: expected failures count as skipped.
+    const count = (...statuses) => rows.filter((row) => statuses.includes(row.status)).length;
+    writeFileSync(
+      report,
+      JSON.stringify({
+        numPassedTests: count("pass", "xpass"),
+        numFailedTests: failed,
+        numPendingTests: count("xfail"),
+        rows,
+      }),
+    );
+  }
   process.exit(failed > 0 || rows.length === 0 ? 1 : 0);
 }
 

@@ -110,7 +110,8 @@ export async function typeScriptChecks(ctx) {
     tarballs: ctx.tarballs,
     npmCache: ctx.npmCache,
   });
-  for (const file of cjs) copyFileSync(join(dir, "src", file.replace(".cts", ".mts")), join(dir, "src", file));
+  for (const file of cjs)
+    copyFileSync(join(dir, "src", file.replace(".cts", ".mts")), join(dir, "src", file));
   const tsc = join(dir, "node_modules/typescript/bin/tsc");
   const shown = new Set();
   for (const [index, config] of configs.entries()) {

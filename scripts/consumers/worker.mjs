@@ -29,12 +29,16 @@ export async function workerChecks(ctx) {
         const answer = JSON.parse(output.trim().split("\n").at(-1));
         const expected = { company: "Acme", serverFlag: true, browserFlag: true, identify: "delivered" };
         if (JSON.stringify(answer) !== JSON.stringify(expected)) {
-          throw new Error(`the worker answered ${JSON.stringify(answer)}, expected ${JSON.stringify(expected)}`);
+          throw new Error(
+            `the worker answered ${JSON.stringify(answer)}, expected ${JSON.stringify(expected)}`,
+          );
         }
         const events = await (await fetch(`${emulator.url}/events`)).json();
         const types = events.data.map((event) => event.type).sort();
         if (JSON.stringify(types) !== JSON.stringify(["identify", "track"])) {
-          throw new Error(`the emulator received ${JSON.stringify(types)}, expected one identify and one track`);
+          throw new Error(
+            `the emulator received ${JSON.stringify(types)}, expected one identify and one track`,
+          );
         }
         return { output: "upsert, track, flag checks from both clients, identify delivered, close" };
       }),
