@@ -12,12 +12,13 @@
 // SCHEMATIC_CONSUMERS_DIR sets the scratch directory (default: a new one in
 // the system temp dir); the npm cache lives in ~/.cache/schematic-sdk/npm so a
 // second run installs from disk.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { packPackages } from "../lib/pack.mjs";
 import { consumers } from "./consumers.mjs";
-import { bold, dim, green, must, red, tail, yellow } from "./harness.mjs";
+import { bold, dim, green, red, tail, yellow } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -33,25 +34,7 @@ const npmCache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "
 const startedAll = Date.now();
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-async function pack() {
-  const dir = join(scratch, "tarballs");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const packages = readdirSync(join(root, "packages"));
-  // One pnpm call packs them all: workspace:* becomes the real version, as on publish.
-  await must("pnpm", ["--filter", "./packages/*", "-r", "exec", "pnpm", "pack", "--pack-destination", dir], {
-    cwd: root,
-  });
-  const tarballs = {};
-  for (const file of readdirSync(dir)) {
-    const name = packages.find((pkg) => file.startsWith(`schematic-sdk-${pkg}-`));
-    if (name) tarballs[`@schematic-sdk/${name}`] = join(dir, file);
-  }
-  for (const pkg of packages) {
-    if (!tarballs[`@schematic-sdk/${pkg}`]) throw new Error(`no tarball for ${pkg} in ${dir}`);
-  }
-  return tarballs;
-}
+const pack = () => packPackages({ root, dir: join(scratch, "tarballs") });
 
 const rows = [];
 function record(row) {
