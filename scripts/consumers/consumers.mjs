@@ -2,6 +2,8 @@
 // once (from the tarballs, one npm cache) and then runs its checks; a check
 // is one row of the summary.
 import { join } from "node:path";
+import { serveBrowserExample } from "../lib/browser-example.mjs";
+import { launchChromium } from "./browser.mjs";
 import { installConsumer, must, run, startEmulator, tail } from "./harness.mjs";
 import { nextChecks } from "./next.mjs";
 import { reactChecks } from "./react.mjs";
@@ -214,6 +216,39 @@ export const consumers = [
     name: "react19",
     about: `React ${versions.react19}: server render, hydration in Chromium; Vite ${versions.vite} tree-shaking`,
     run: (ctx) => reactChecks(ctx, 19),
+  },
+  {
+    name: "script-tag",
+    about: "examples/browser: the <script> build on a plain page, in Chromium",
+    async run(ctx) {
+      await check(ctx, { consumer: "script-tag", name: "examples/browser in Chromium" }, () =>
+        withEmulator(ctx, async (emulator) => {
+          const page = await serveBrowserExample({ root: ctx.root, port: 0 });
+          const browser = await launchChromium();
+          try {
+            const tab = await browser.newPage();
+            const url = `http://127.0.0.1:${page.address().port}/?emulator=${emulator.url}&user=ada&company=acme`;
+            await tab.goto(url);
+            await tab.waitForSelector("body[data-identify]", { timeout: 15_000 });
+            const status = await tab.getAttribute("body", "data-identify");
+            await tab.screenshot({ path: join(ctx.scratch, "examples-browser.png") });
+            const companies = (await (await fetch(`${emulator.url}/companies`)).json()).data;
+            if (
+              status !== "delivered" ||
+              !companies.some((company) => JSON.stringify(company).includes("acme"))
+            ) {
+              throw new Error(
+                `identify ended "${status}" and the emulator holds ${JSON.stringify(companies)}`,
+              );
+            }
+            return { output: "the page identified the user; the company reached the emulator" };
+          } finally {
+            await browser.close();
+            await new Promise((resolve) => page.close(resolve));
+          }
+        }),
+      );
+    },
   },
   { name: "worker", about: `workerd through miniflare ${versions.miniflare}`, run: workerChecks },
   { name: "next", about: `examples/next on Next.js ${versions.next}, in Chromium`, run: nextChecks },
