@@ -167,7 +167,7 @@ async function main() {
   if (check) {
     ok &&= await waitForHttp(`${EMULATOR_URL}/stats`, 5000);
     if (page) {
-      const res = await fetch(`${BROWSER_URL}/schematic.global.js`);
+      const res = await fetch(`${BROWSER_URL}/packages/browser/dist/schematic.global.js`);
       if (!res.ok) say(yellow(`the <script> example's SDK answered ${res.status}`));
       ok &&= res.ok;
     }
