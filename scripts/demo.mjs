@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 // `pnpm demo`: build the packages, start the emulator on 127.0.0.1:8787 with
 // examples/flags.json, run the Node example against it, serve the React
-// example on 127.0.0.1:5173, print where to look. Ctrl-C stops everything.
+// example on 127.0.0.1:5173 and the `<script>` example on 127.0.0.1:5174,
+// print where to look. Ctrl-C stops everything.
 // Examples that do not exist (yet) are skipped.
 //
 //   node scripts/demo.mjs          run until Ctrl-C
 //   node scripts/demo.mjs --check  start everything, check it answers, stop (exit 0 = all good)
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { serveBrowserExample } from "./lib/browser-example.mjs";
+import { bold, quietBuild, red, yellow } from "./lib/terminal.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const check = process.argv.includes("--check");
 const EMULATOR_URL = "http://127.0.0.1:8787";
 const REACT_URL = "http://127.0.0.1:5173";
+const BROWSER_PORT = 5174;
+const BROWSER_URL = `http://127.0.0.1:${BROWSER_PORT}`;
 const CLI = join(root, "packages/emulator/dist/cli.js");
 const FLAGS = join(root, "examples/flags.json");
 const hasExample = (name) => existsSync(join(root, "examples", name, "package.json"));
@@ -30,14 +35,7 @@ const env = {
   VITE_SCHEMATIC_PUBLISHABLE_KEY: process.env.VITE_SCHEMATIC_PUBLISHABLE_KEY ?? "api_demo",
 };
 
-// Run pnpm the way we were started (`pnpm demo` sets npm_execpath), else from PATH.
-const execPath = process.env.npm_execpath;
-const pnpm = (args) =>
-  execPath && /pnpm/.test(execPath) && /\.c?js$/.test(execPath)
-    ? [process.execPath, [execPath, ...args]]
-    : ["pnpm", args];
-
-const say = (line) => console.log(`\x1b[1m[demo]\x1b[0m ${line}`);
+const say = (line) => console.log(`${bold("[demo]")} ${line}`);
 const children = new Set();
 
 /** Starts a long-running child in its own process group, so stopping it stops what it started too. */
@@ -54,8 +52,11 @@ function start(name, command, args, options = {}) {
   return child;
 }
 
+/** In-process servers to close on stop. */
+const stoppers = [];
+
 function stopAll() {
-  const waits = [];
+  const waits = stoppers.splice(0).map((stop) => stop());
   for (const child of children) {
     waits.push(new Promise((resolve) => child.once("exit", resolve)));
     try {
@@ -87,12 +88,10 @@ async function waitForHttp(url, timeoutMs) {
 }
 
 function build() {
-  say("building packages…");
-  const [cmd, args] = pnpm(["-r", "--filter", "./packages/*", "build"]);
-  if (spawnSync(cmd, args, { cwd: root, stdio: "inherit", env }).status === 0) return;
-  say("\x1b[33mnot every package built; trying the emulator alone (examples may not work)\x1b[0m");
-  const [cmd2, args2] = pnpm(["--filter", "@schematic-sdk/emulator", "build"]);
-  if (spawnSync(cmd2, args2, { cwd: root, stdio: "inherit", env }).status !== 0 || !existsSync(CLI)) {
+  say("building the packages…");
+  if (quietBuild({ root, filters: ["./packages/*"], say })) return;
+  say(yellow("trying the emulator alone (the examples may not work)"));
+  if (!quietBuild({ root, filters: ["@schematic-sdk/emulator..."], say }) || !existsSync(CLI)) {
     throw new Error("the emulator did not build");
   }
 }
@@ -111,15 +110,18 @@ function startEmulator() {
       out += chunk;
       if (out.includes("listening on")) resolve(child);
     });
-    child.on("exit", (code) => reject(new Error(`the emulator exited (code ${code}); is port 8787 in use?`)));
+    child.on("exit", (code) => {
+      if (!stopping) reject(new Error(`the emulator exited (code ${code}); is port 8787 in use?`));
+    });
   });
 }
 
 function runNodeExample() {
   say(`running examples/node against ${EMULATOR_URL}…`);
   return new Promise((resolve) => {
-    const [cmd, args] = pnpm(["--filter", "./examples/node", "start"]);
-    const child = start("node example", cmd, args);
+    const child = start("node example", process.execPath, ["signup.mjs"], {
+      cwd: join(root, "examples/node"),
+    });
     child.on("exit", (code) => resolve(code === 0));
   });
 }
@@ -130,7 +132,7 @@ async function main() {
   let ok = true;
   if (hasExample("node")) {
     const passed = await runNodeExample();
-    if (!passed) say("\x1b[33mthe Node example failed (see above)\x1b[0m");
+    if (!passed) say(yellow("the Node example failed (see above)"));
     ok &&= passed;
   } else say("examples/node is not there yet: skipped");
 
@@ -147,15 +149,28 @@ async function main() {
       },
     );
     react = await waitForHttp(REACT_URL, 60_000);
-    if (!react) say("\x1b[33mthe React example did not come up on 5173 (see above)\x1b[0m");
+    if (!react) say(yellow("the React example did not come up on 5173 (see above)"));
     ok &&= react;
   } else say("examples/react is not there yet: skipped");
+
+  const page = await serveBrowserExample({ root, port: BROWSER_PORT }).catch((error) => {
+    say(yellow(`the <script> example cannot listen on ${BROWSER_PORT} (${error.code ?? error.message})`));
+    return undefined;
+  });
+  if (page) stoppers.push(() => new Promise((resolve) => page.close(resolve)));
+  ok &&= page !== undefined;
 
   console.log("");
   say(`emulator inspector: ${EMULATOR_URL}/`);
   if (react) say(`React example:      ${REACT_URL}/`);
+  if (page) say(`<script> example:   ${BROWSER_URL}/`);
   if (check) {
     ok &&= await waitForHttp(`${EMULATOR_URL}/stats`, 5000);
+    if (page) {
+      const res = await fetch(`${BROWSER_URL}/packages/browser/dist/schematic.global.js`);
+      if (!res.ok) say(yellow(`the <script> example's SDK answered ${res.status}`));
+      ok &&= res.ok;
+    }
     say(ok ? "check passed, stopping" : "check failed, stopping");
     await stopAll();
     process.exit(ok ? 0 : 1);
@@ -164,19 +179,22 @@ async function main() {
 }
 
 let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
+async function stop(code, note = true) {
+  if (stopping) return;
+  stopping = true;
+  if (note) {
     console.log("");
     say("stopping…");
-    await stopAll();
-    process.exit(0);
-  });
+  }
+  await stopAll();
+  process.exit(code);
 }
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(0));
+// Output piped into a program that ended (`pnpm demo | head`): stop what was started, quietly.
+process.stdout.on("error", () => stop(0, false));
 
 main().catch(async (error) => {
-  say(`\x1b[31m${error.message}\x1b[0m`);
+  say(red(error.message));
   await stopAll();
   process.exit(1);
 });
