@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm demo`: build the packages, start the emulator on 127.0.0.1:8787 with
-// examples/flags.json, run the Node example against it, serve the React
+// examples/catalog.json (plans, entitlements, usage) and examples/flags.json, run the Node example against it, serve the React
 // example on 127.0.0.1:5173 and the `<script>` example on 127.0.0.1:5174,
 // print where to look. Ctrl-C stops everything.
 // Examples that do not exist (yet) are skipped.
@@ -22,6 +22,7 @@ const BROWSER_PORT = 5174;
 const BROWSER_URL = `http://127.0.0.1:${BROWSER_PORT}`;
 const CLI = join(root, "packages/emulator/dist/cli.js");
 const FLAGS = join(root, "examples/flags.json");
+const CATALOG = join(root, "examples/catalog.json");
 const hasExample = (name) => existsSync(join(root, "examples", name, "package.json"));
 
 // Keys and URLs for the examples, under the names each toolchain reads.
@@ -101,7 +102,7 @@ function startEmulator() {
     const child = start(
       "emulator",
       process.execPath,
-      [CLI, "--port", "8787", "--host", "127.0.0.1", "--flags", FLAGS],
+      [CLI, "--port", "8787", "--host", "127.0.0.1", "--flags", FLAGS, "--catalog", CATALOG],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     let out = "";

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm emulator [options]`: the emulator CLI from this repository, built
 // first if it is not yet (one line, not the build's output), serving
-// examples/flags.json unless `--flags` is given. Options go to the CLI
+// examples/flags.json and examples/catalog.json unless `--flags` or `--catalog` is given. Options go to the CLI
 // (`pnpm emulator --help`). Ctrl-C stops it and exits 0.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -18,10 +18,9 @@ if (!existsSync(cli)) {
   say("building the emulator…");
   if (!quietBuild({ root, filters: ["@schematic-sdk/emulator..."], say })) process.exit(1);
 }
-if (
-  !args.some((arg) => arg === "--flags" || arg.startsWith("--flags=") || arg === "--help" || arg === "-h")
-) {
-  args.push("--flags", join(root, "examples/flags.json"));
+const given = (name) => args.some((arg) => arg === name || arg.startsWith(`${name}=`));
+if (!given("--help") && !given("-h") && !given("--flags") && !given("--catalog")) {
+  args.push("--flags", join(root, "examples/flags.json"), "--catalog", join(root, "examples/catalog.json"));
 }
 
 const child = spawn(process.execPath, [cli, ...args], { stdio: "inherit" });
