@@ -46,13 +46,13 @@ export type DeliveryResult =
 /** Values for the very first snapshot, e.g. rendered by a server. */
 export interface Bootstrap {
   /** The context the values below were computed for. Used instead of a persisted one. */
-  context?: Context;
+  context?: Context | undefined;
   /** Known flag values: `getFlag` and the snapshot have them before any request. */
-  flags?: Record<string, boolean>;
+  flags?: Record<string, boolean> | undefined;
   /** Known flag checks (entitlements with their usage); a flag in both takes its check. */
-  checks?: Record<string, FlagCheck>;
+  checks?: Record<string, FlagCheck> | undefined;
   /** The company's plan. */
-  plan?: Plan;
+  plan?: Plan | undefined;
 }
 
 export interface SchematicOptions {
@@ -60,73 +60,73 @@ export interface SchematicOptions {
    * Base URL of the API (flag checks).
    * @default "https://api.schematichq.com"
    */
-  apiUrl?: string;
+  apiUrl?: string | undefined;
   /**
    * Base URL of event capture (`POST /e`, `POST /batch`).
    * @default "https://c.schematichq.com"
    */
-  eventUrl?: string;
+  eventUrl?: string | undefined;
   /** Where the queue, context and anonymous id live. `localStorage` by default (memory where there is none). */
-  storage?: Storage;
+  storage?: Storage | undefined;
   /** The `fetch` to use; the global one by default. */
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
   /** Timer functions; the global ones by default (read at call time, so fake timers work). */
-  timers?: Timers;
+  timers?: Timers | undefined;
   /** Page events (hide, show, online) and the online flag; the window's by default. */
-  lifecycle?: PageLifecycle;
+  lifecycle?: PageLifecycle | undefined;
   /** Cross-tab locks; `navigator.locks` by default. `null` uses the storage lease. */
-  locks?: LockManagerLike | null;
+  locks?: LockManagerLike | null | undefined;
   /**
    * Milliseconds an event waits for companions before a send starts.
    * @default 100
    */
-  flushInterval?: number;
+  flushInterval?: number | undefined;
   /**
    * Events kept at most; the oldest is dropped to make room.
    * @default 1000
    */
-  maxQueueSize?: number;
+  maxQueueSize?: number | undefined;
   /**
    * Sends of one event before it is given up.
    * @default 10
    */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /**
    * Milliseconds after which an undelivered event is given up.
    * @default 86400000 (24 h)
    */
-  maxEventAge?: number;
+  maxEventAge?: number | undefined;
   /** Told of every event given up. */
-  onDrop?: (dropped: DroppedEvent) => void;
+  onDrop?: ((dropped: DroppedEvent) => void) | undefined;
   /**
    * Logs each event and decision to the console (the key masked).
    * @default false
    */
-  debug?: boolean;
+  debug?: boolean | undefined;
   /**
    * `"event"`: one `POST /e` per event (the hosted API). `"batch"`: up to 100 events per `POST /batch`.
    * @default "event"
    */
-  transport?: "event" | "batch";
+  transport?: "event" | "batch" | undefined;
   /**
    * Milliseconds a flag answer is used by `checkFlag` before it asks the API
    * again (`getFlag` and the snapshot keep showing the last answer meanwhile).
    * While the client is mounted, answers shown are asked again this often.
    * @default 60000
    */
-  flagCacheTtl?: number;
+  flagCacheTtl?: number | undefined;
   /**
    * Queue a `flag_check` event for each flag the API answers.
    * @default false
    */
-  trackFlagChecks?: boolean;
+  trackFlagChecks?: boolean | undefined;
   /**
    * Hold a `track` made before any context is known until `identify` or `setContext` gives one.
    * @default false
    */
-  waitForContext?: boolean;
+  waitForContext?: boolean | undefined;
   /** Values for the very first snapshot (server rendering, hydration). */
-  bootstrap?: Bootstrap;
+  bootstrap?: Bootstrap | undefined;
 }
 
 /** Every default value in one place. (Switches — `debug`, `trackFlagChecks`, `waitForContext` — are off when absent; `transport` is `"event"` unless `"batch"`.) */

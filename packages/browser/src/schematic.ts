@@ -27,6 +27,7 @@ import {
   validateIdentify,
   validateTrack,
   type WireEvent,
+  type WireIdentifyBody,
   webStorage,
   withDefaults,
 } from "@schematic-sdk/core";
@@ -230,7 +231,7 @@ export class Schematic {
       session.save();
       // The validated copy is already the wire body (`toWireIdentifyBody` would copy it unchanged; a test pins that).
       this.#flags.identifying(v);
-      return this.#queue.enqueue(this.#event("identify", v));
+      return this.#queue.enqueue(this.#event("identify", v as WireIdentifyBody));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -6,40 +6,50 @@
 /** Identifying keys of a user or company, e.g. `{ id: "demo-company", stripeCustomerId: "cus_123" }`. Values are strings. */
 export type Keys = Record<string, string>;
 
-/** A trait value. Dates are accepted by validation and sent as ISO strings. */
+/** A trait value as sent: a string, a finite number, a boolean or null. */
 export type TraitValue = string | number | boolean | null;
 
-/** Metadata used for targeting and entitlements. */
+/** Metadata used for targeting and entitlements, as sent. */
 export type Traits = Record<string, TraitValue>;
+
+/**
+ * A trait value as given: a `Date` is sent as its ISO string and `undefined`
+ * is left out (JSON's own rules), so `{ email: user.email }` with an optional
+ * field type-checks.
+ */
+export type TraitInput = TraitValue | Date | undefined;
+
+/** Traits as given to `identify`, `track` and the upserts. */
+export type TraitsInput = Record<string, TraitInput>;
 
 /** A company as given to `identify` or `upsertCompany`. */
 export interface CompanyInput {
   keys: Keys;
-  name?: string;
-  traits?: Traits;
+  name?: string | undefined;
+  traits?: TraitsInput | undefined;
 }
 
 /** The signed-in user (at the top level) and optionally the company they act for. */
 export interface IdentifyInput {
   keys: Keys;
-  name?: string;
-  traits?: Traits;
-  company?: CompanyInput;
+  name?: string | undefined;
+  traits?: TraitsInput | undefined;
+  company?: CompanyInput | undefined;
 }
 
 /** Who later calls (flag checks, track) are about. */
 export interface Context {
-  company?: Keys;
-  user?: Keys;
+  company?: Keys | undefined;
+  user?: Keys | undefined;
 }
 
 /** A usage or behaviour event. `company` and `user` default to the stored context. */
 export interface TrackInput {
   event: string;
-  traits?: Traits;
-  quantity?: number;
-  company?: Keys;
-  user?: Keys;
+  traits?: TraitsInput | undefined;
+  quantity?: number | undefined;
+  company?: Keys | undefined;
+  user?: Keys | undefined;
 }
 
 /** Which rule decided a flag check's value (the hosted API's `rule_type`). */
@@ -143,20 +153,20 @@ export interface User {
 /** `POST /companies` input. */
 export interface UpsertCompanyInput extends CompanyInput {
   /** When the company was last active. */
-  lastSeenAt?: Date | string;
+  lastSeenAt?: Date | string | undefined;
   /** Only update an existing company; never create one. */
-  updateOnly?: boolean;
+  updateOnly?: boolean | undefined;
 }
 
 /** `POST /users` input. */
 export interface UpsertUserInput {
   keys: Keys;
-  name?: string;
-  traits?: Traits;
+  name?: string | undefined;
+  traits?: TraitsInput | undefined;
   /** Keys of the company this user belongs to (created if unknown). */
-  company?: Keys;
+  company?: Keys | undefined;
   /** Keys of several companies this user belongs to. */
-  companies?: Keys[];
-  lastSeenAt?: Date | string;
-  updateOnly?: boolean;
+  companies?: Keys[] | undefined;
+  lastSeenAt?: Date | string | undefined;
+  updateOnly?: boolean | undefined;
 }

@@ -15,6 +15,7 @@ import type {
   Plan,
   TrackInput,
   Traits,
+  TraitsInput,
   UpsertCompanyInput,
   UpsertUserInput,
   User,
@@ -173,6 +174,9 @@ export interface WireFlagsCheck {
 }
 
 // ---- public → wire ----
+// These take validated input: validation has already turned Dates into ISO
+// strings and left undefined traits out, so its traits are wire `Traits`.
+const sent = (traits: TraitsInput | undefined) => traits as Traits | undefined;
 
 const isoTime = (value: Date | string): string => (typeof value === "string" ? value : value.toISOString());
 
@@ -182,8 +186,8 @@ export function toWireIdentifyBody(input: IdentifyInput): WireIdentifyBody {
   return compact({
     keys: input.keys,
     name: input.name,
-    traits: input.traits,
-    company: company && compact({ keys: company.keys, name: company.name, traits: company.traits }),
+    traits: sent(input.traits),
+    company: company && compact({ keys: company.keys, name: company.name, traits: sent(company.traits) }),
   });
 }
 
@@ -191,7 +195,7 @@ export function toWireIdentifyBody(input: IdentifyInput): WireIdentifyBody {
 export function toWireTrackBody(input: TrackInput, context: Context = {}): WireTrackBody {
   const body: WireTrackBody = {
     event: input.event,
-    traits: input.traits ?? {},
+    traits: sent(input.traits) ?? {},
     quantity: input.quantity ?? 1,
   };
   const company = input.company ?? context.company;
@@ -205,7 +209,7 @@ export function toWireCompanyUpsert(input: UpsertCompanyInput): WireCompanyUpser
   return compact({
     keys: input.keys,
     name: input.name,
-    traits: input.traits,
+    traits: sent(input.traits),
     last_seen_at: input.lastSeenAt === undefined ? undefined : isoTime(input.lastSeenAt),
     update_only: input.updateOnly,
   });
@@ -215,7 +219,7 @@ export function toWireUserUpsert(input: UpsertUserInput): WireUserUpsert {
   return compact({
     keys: input.keys,
     name: input.name,
-    traits: input.traits,
+    traits: sent(input.traits),
     company: input.company,
     companies: input.companies,
     last_seen_at: input.lastSeenAt === undefined ? undefined : isoTime(input.lastSeenAt),

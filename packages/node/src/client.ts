@@ -52,7 +52,7 @@ const CLIENT_VERSION = `@schematic-sdk/node@${VERSION}`;
  * ```
  */
 export interface ServerTrackInput extends TrackInput {
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
 }
 
 /**

@@ -4,9 +4,9 @@ import { SchematicContext } from "./context";
 import { useIdentify } from "./useIdentify";
 
 interface CommonProps {
-  children?: ReactNode;
+  children?: ReactNode | undefined;
   /** Identify this user (and company) declaratively; `null` while signed out. */
-  identify?: IdentifyInput | null;
+  identify?: IdentifyInput | null | undefined;
 }
 
 export type SchematicProviderProps = CommonProps &

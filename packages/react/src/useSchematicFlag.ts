@@ -6,7 +6,7 @@ export interface UseSchematicFlagOptions {
    * The value while the flag is unknown or its check failed.
    * @default false
    */
-  fallback?: boolean;
+  fallback?: boolean | undefined;
 }
 
 /**
