@@ -14,6 +14,7 @@ import {
   type FlagCheck,
   HttpClient,
   type IdentifyInput,
+  isPlainObject,
   isSecretKey,
   jsonEqual,
   type Plan,
@@ -40,6 +41,8 @@ import { queueKey, Tabs } from "./tabs";
 import { Writer } from "./writer";
 
 type Resolved = SchematicOptions & typeof DEFAULTS;
+
+const CLIENT_VERSION = `@schematic-sdk/browser@${VERSION}`;
 
 /**
  * A storage given in the options, held to the seam's promise that it never
@@ -73,6 +76,8 @@ export class Schematic {
   readonly #queue: EventQueue;
   /** Starts (mount, first use) and stops (last unmount, close) the timers, listeners and tab lease. */
   readonly #lifecycle: { start(): void; stop(): void };
+  /** Opens the live socket (loading its code the first time) when `live` is on. */
+  readonly #openLive: () => void;
   #mounts = 0;
   #running = false;
   #closed = false;
@@ -87,6 +92,17 @@ export class Schematic {
     }
     this.#key = publishableKey;
     const o = withDefaults(DEFAULTS, options);
+    const live = o.live;
+    if (
+      (typeof live !== "boolean" &&
+        (!isPlainObject(live) ||
+          Object.keys(live).some((name) => name !== "url") ||
+          (live.url !== undefined && !/^(ws|http)s?:\/\/./.test(live.url)))) ||
+      (o.webSocket !== undefined && typeof o.webSocket !== "function")
+    )
+      throw new SchematicConfigError(
+        'Options live and webSocket: pass live as true or { url: "wss://…" } (ws, wss, http or https), webSocket as a WebSocket class',
+      );
     this.#options = o;
     const env = browserPlatform();
     const timers = o.timers ?? defaultTimers;
@@ -99,7 +115,7 @@ export class Schematic {
       new HttpClient({
         baseUrl,
         apiKey,
-        clientVersion: `@schematic-sdk/browser@${VERSION}`,
+        clientVersion: CLIENT_VERSION,
         fetch: o.fetch,
         timers,
       });
@@ -186,16 +202,40 @@ export class Schematic {
         tabs.stop();
       },
     };
+    this.#openLive = () => {
+      if (!live) return;
+      if (flags.live) return flags.live.open();
+      // A chunk of its own: an app with live updates off never loads it. It resolves after `mount()` returned.
+      import("./live").then(
+        ({ LiveConnection }) => {
+          if (this.#mounts === 0 || this.#closed) return;
+          flags.live ??= new LiveConnection({
+            url: (live !== true && live.url) || o.apiUrl,
+            apiKey: publishableKey,
+            clientVersion: CLIENT_VERSION,
+            webSocket: o.webSocket,
+            timers,
+            lifecycle,
+            log,
+            onMessage: (push) => flags.push(push),
+          });
+          flags.live.setContext({ context: session.context });
+          flags.live.open();
+        },
+        (error: unknown) => console.warn("[schematic] live:", error),
+      );
+    };
   }
 
   /**
    * Starts the client for a UI binding (ref-counted, as a provider's effect
    * calls it): page listeners, tab coordination, sending, and asking again
-   * for flags shown past `flagCacheTtl`. Calls that need these start them
+   * for flags shown past `flagCacheTtl`; with `live` on, the live socket
+   * (only from here, never at construction). Calls that need the others start them
    * anyway, so a client used without a framework never needs it.
    */
   mount(): void {
-    this.#mounts++;
+    if (++this.#mounts === 1 && !this.#closed) this.#openLive();
     this.#start();
     this.#flags.watch(!this.#closed);
   }
@@ -204,6 +244,7 @@ export class Schematic {
   unmount(): void {
     if (this.#mounts === 0 || --this.#mounts > 0) return;
     this.#flags.watch(false);
+    this.#flags.live?.close();
     this.#stop();
   }
 
@@ -323,6 +364,7 @@ export class Schematic {
     this.#closed = true;
     this.#store.clear();
     this.#flags.watch(false);
+    this.#flags.live?.close();
     this.#queue.close();
     this.#stop();
   }
