@@ -74,7 +74,11 @@ export function buildRows(results) {
     };
     add("browser", "bundle: browser `new Schematic().identify()`", BUDGETS.browserBundle);
     add("react", "bundle: react provider + hooks (react external)", BUDGETS.reactBundle);
-    add("reactLive", "bundle: react provider + hooks with `live` on, live code included", BUDGETS.reactLiveBundle);
+    add(
+      "reactLive",
+      "bundle: react provider + hooks with `live` on, live code included",
+      BUDGETS.reactLiveBundle,
+    );
     add("app", "bundle: app with browser + react", undefined);
   }
   const imp = results.import;
