@@ -22,7 +22,6 @@ import {
   fromWirePlan,
   type HttpClient,
   isPlainObject,
-  jsonEqual,
   monotonicNow,
   type Plan,
   type Timers,
@@ -57,12 +56,8 @@ export interface FlagsConfig {
 const freeze = Object.freeze;
 const NONE: Checks = freeze({});
 
-/** A time field as ms (stored values hold it as a string): `jsonEqual` sees no content in a `Date`. */
-const time = (value: unknown) => (value === undefined ? value : new Date(value as string).getTime());
-
-/** The same content, the given time field compared by its time. */
-const same = (a: object | undefined, b: object | undefined, date: string) =>
-  jsonEqual(a, b) && time((a as never)?.[date]) === time((b as never)?.[date]);
+/** The same content in the same field order (answers come from one converter); a `Date` by its time, which `jsonEqual` cannot see. */
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** `check` with `quantity` more usage; at a numeric allocation it turns off. */
 function addUsage(check: Readonly<FlagCheck>, quantity: number): Readonly<FlagCheck> {
@@ -322,14 +317,14 @@ export class Flags {
       const now = monotonicNow();
       for (const flag in got) {
         this.#fresh[flag] = now;
-        if (same(this.#answers[flag], got[flag], "featureUsageResetAt")) continue;
+        if (same(this.#answers[flag], got[flag])) continue;
         this.#answers[flag] = got[flag]!;
         changed = true;
       }
       // A push without a plan leaves it as it is; `null` is no plan.
       if (bulk && !(live && plan === undefined)) {
         const next = plan ? freeze(fromWirePlan(plan)) : undefined;
-        changed ||= !same(next, this.plan, "trialEndDate");
+        changed ||= !same(next, this.plan);
         this.plan = next;
       }
       this.#arm();

@@ -251,3 +251,26 @@ export class LiveConnection {
     this.#status("closed");
   }
 }
+
+/**
+ * Opens (creating it the first time) the live socket of a client's flags
+ * room: pushes go to `flags.push`, the context is the session's.
+ */
+export function openLive(params: {
+  flags: { live: LiveConnection | undefined; push(push: LivePush): void };
+  context: Context;
+  options: Omit<LiveConnectionOptions, "url" | "onMessage"> & {
+    live?: boolean | { url?: string } | undefined;
+    apiUrl: string;
+  };
+}): void {
+  const { flags, options } = params;
+  const live = options.live;
+  flags.live ??= new LiveConnection({
+    ...options,
+    url: (typeof live === "object" && live.url) || options.apiUrl,
+    onMessage: (push) => flags.push(push),
+  });
+  flags.live.setContext({ context: params.context });
+  flags.live.open();
+}

@@ -14,7 +14,6 @@ import {
   type FlagCheck,
   HttpClient,
   type IdentifyInput,
-  isPlainObject,
   isSecretKey,
   jsonEqual,
   type Plan,
@@ -93,15 +92,13 @@ export class Schematic {
     this.#key = publishableKey;
     const o = withDefaults(DEFAULTS, options);
     const live = o.live;
+    // A plain `{}` holds nothing else than a ws(s) or http(s) `url`, or nothing.
     if (
-      (typeof live !== "boolean" &&
-        (!isPlainObject(live) ||
-          Object.keys(live).some((name) => name !== "url") ||
-          (live.url !== undefined && !/^(ws|http)s?:\/\/./.test(live.url)))) ||
-      (o.webSocket !== undefined && typeof o.webSocket !== "function")
+      !/^(true|false|\{\}|\{"url":"(ws|http)s?:\/\/[^"]+"\})$/.test(JSON.stringify(live)) ||
+      typeof (o.webSocket ?? String) !== "function"
     )
       throw new SchematicConfigError(
-        'Options live and webSocket: pass live as true or { url: "wss://…" } (ws, wss, http or https), webSocket as a WebSocket class',
+        'Options live and webSocket: pass live: true or { url: "wss://…" }, webSocket: a WebSocket class',
       );
     this.#options = o;
     const env = browserPlatform();
@@ -204,24 +201,16 @@ export class Schematic {
     };
     this.#openLive = () => {
       if (!live) return;
-      if (flags.live) return flags.live.open();
       // A chunk of its own: an app with live updates off never loads it. It resolves after `mount()` returned.
       import("./live").then(
-        ({ LiveConnection }) => {
-          if (this.#mounts === 0 || this.#closed) return;
-          flags.live ??= new LiveConnection({
-            url: (live !== true && live.url) || o.apiUrl,
-            apiKey: publishableKey,
-            clientVersion: CLIENT_VERSION,
-            webSocket: o.webSocket,
-            timers,
-            lifecycle,
-            log,
-            onMessage: (push) => flags.push(push),
-          });
-          flags.live.setContext({ context: session.context });
-          flags.live.open();
-        },
+        ({ openLive }) =>
+          this.#mounts > 0 &&
+          !this.#closed &&
+          openLive({
+            flags,
+            context: session.context,
+            options: { ...o, apiKey: publishableKey, clientVersion: CLIENT_VERSION, timers, lifecycle, log },
+          }),
         (error: unknown) => console.warn("[schematic] live:", error),
       );
     };
