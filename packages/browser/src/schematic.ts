@@ -98,7 +98,7 @@ export class Schematic {
       typeof (o.webSocket ?? String) !== "function"
     )
       throw new SchematicConfigError(
-        'Options live and webSocket: pass live: true or { url: "wss://…" }, webSocket: a WebSocket class',
+        'Pass live: true or { url: "wss://…" }, and webSocket: a WebSocket class',
       );
     this.#options = o;
     const env = browserPlatform();
