@@ -31,7 +31,7 @@ import {
   type WireFlagsCheck,
   type WireTrackBody,
 } from "@schematic-sdk/core";
-import type { LiveConnection, LivePush } from "./live";
+import type { LiveConnection } from "./live";
 import type { Entry } from "./queue";
 import type { Saved, Session } from "./session";
 
@@ -280,12 +280,9 @@ export class Flags {
     return answer;
   }
 
-  /** A live push: every flag's answer for the current context (a flag left out keeps its value), and the plan. */
-  push(push: LivePush): void {
-    const got: Answers = {};
-    for (const wire of push.flags)
-      if (typeof wire?.flag === "string") got[wire.flag] = freeze(fromWireFlagCheck(wire));
-    this.#merge(got, true, push.plan, true);
+  /** A live push, converted: answers for the current context (a flag left out keeps its value) and the plan (absent: unchanged). */
+  push(got: Answers, plan: WireFlagsCheck["plan"]): void {
+    this.#merge(got, true, plan, true);
   }
 
   /** Asks again for everything shown, past any request in flight. */

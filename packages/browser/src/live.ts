@@ -7,6 +7,8 @@
 import {
   type Context,
   defaultTimers,
+  type FlagCheck,
+  fromWireFlagCheck,
   jsonEqual,
   retryDelay,
   SchematicConfigError,
@@ -257,7 +259,10 @@ export class LiveConnection {
  * room: pushes go to `flags.push`, the context is the session's.
  */
 export function openLive(params: {
-  flags: { live: LiveConnection | undefined; push(push: LivePush): void };
+  flags: {
+    live: LiveConnection | undefined;
+    push(got: Record<string, FlagCheck>, plan: LivePush["plan"]): void;
+  };
   context: Context;
   options: Omit<LiveConnectionOptions, "url" | "onMessage"> & {
     live?: boolean | { url?: string } | undefined;
@@ -269,7 +274,12 @@ export function openLive(params: {
   flags.live ??= new LiveConnection({
     ...options,
     url: (typeof live === "object" && live.url) || options.apiUrl,
-    onMessage: (push) => flags.push(push),
+    onMessage: (push) => {
+      const got: Record<string, FlagCheck> = {};
+      for (const wire of push.flags)
+        if (typeof wire?.flag === "string") got[wire.flag] = Object.freeze(fromWireFlagCheck(wire));
+      flags.push(got, push.plan);
+    },
   });
   flags.live.setContext({ context: params.context });
   flags.live.open();
