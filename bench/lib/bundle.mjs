@@ -2,6 +2,9 @@
  * Bundle bytes: each entry is bundled by esbuild (minified, ESM, platform
  * browser, react external) from stdin with `resolveDir` = bench/, so packages
  * resolve exactly as an app depending on them would, then gzipped at level 9.
+ * Code reached only through a dynamic `import()` (a chunk an app's bundler
+ * loads later, e.g. the live updates code) is left out of a figure, unless
+ * its entry counts it (`lazy`).
  * The output is deterministic, so one build per entry is its figure.
  */
 import { gzipSync } from "node:zlib";
@@ -39,6 +42,26 @@ function Feature() {
 }
 export function App() { return h(SchematicProvider, { publishableKey: "api_x" }, h(Feature)); }`,
   },
+  reactLive: {
+    label: "react entry with `live` on (its lazily loaded live code included)",
+    lazy: true,
+    ours: `import { createElement as h } from "react";
+import { SchematicProvider, useSchematic, useSchematicFlag } from "@schematic-sdk/react";
+function Feature() {
+  const { track } = useSchematic();
+  const on = useSchematicFlag("my-flag", { fallback: false });
+  return h("button", { onClick: () => track({ event: "click" }) }, on ? "on" : "off");
+}
+export function App() { return h(SchematicProvider, { publishableKey: "api_x", options: { live: true } }, h(Feature)); }`,
+    theirs: `import { createElement as h } from "react";
+import { SchematicProvider, useSchematicEvents, useSchematicFlag } from "@schematichq/schematic-react";
+function Feature() {
+  const { track } = useSchematicEvents();
+  const on = useSchematicFlag("my-flag", { fallback: false });
+  return h("button", { onClick: () => track({ event: "click" }) }, on ? "on" : "off");
+}
+export function App() { return h(SchematicProvider, { publishableKey: "api_x", useWebSocket: true }, h(Feature)); }`,
+  },
   app: {
     label: "app using browser + react (client passed to the provider)",
     ours: `import { createElement as h } from "react";
@@ -66,7 +89,17 @@ export function App() { return h(SchematicProvider, { client }, h(Feature)); }`,
   },
 };
 
-async function measure(contents) {
+/** Leaves `import()`ed modules out of the bundle: they are not loaded up front. */
+const lazyExternal = {
+  name: "lazy-external",
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === "dynamic-import" ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
+async function measure(contents, lazy) {
   const result = await build({
     stdin: { contents, resolveDir: BENCH_DIR, sourcefile: "entry.js", loader: "js" },
     bundle: true,
@@ -81,6 +114,7 @@ async function measure(contents) {
     // map each package to its sources) must not apply to the built packages.
     tsconfigRaw: "{}",
     logLevel: "silent",
+    plugins: lazy ? [] : [lazyExternal],
   });
   const code = result.outputFiles[0].contents;
   return { minBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength };
@@ -92,7 +126,7 @@ export async function bundleSection() {
     const row = { label: entry.label };
     for (const side of ["ours", "theirs"]) {
       try {
-        row[side] = await measure(entry[side]);
+        row[side] = await measure(entry[side], entry.lazy);
       } catch (error) {
         row[side] = { error: String(error.message ?? error).split("\n")[0] };
       }

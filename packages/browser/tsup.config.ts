@@ -8,6 +8,10 @@ export default defineConfig([
     clean: true,
     target: "es2022",
     sourcemap: true,
+    // The live code `mount()` imports is an ESM chunk with a stable name (size-limit measures it).
+    esbuildOptions(options, { format }) {
+      if (format === "esm") options.chunkNames = "[name]";
+    },
   },
   {
     // For a plain <script> tag: `window.Schematic` is the client class, core bundled in.

@@ -22,7 +22,6 @@ import {
   fromWirePlan,
   type HttpClient,
   isPlainObject,
-  jsonEqual,
   monotonicNow,
   type Plan,
   type Timers,
@@ -32,6 +31,7 @@ import {
   type WireFlagsCheck,
   type WireTrackBody,
 } from "@schematic-sdk/core";
+import type { LiveConnection } from "./live";
 import type { Entry } from "./queue";
 import type { Saved, Session } from "./session";
 
@@ -55,6 +55,9 @@ export interface FlagsConfig {
 
 const freeze = Object.freeze;
 const NONE: Checks = freeze({});
+
+/** The same content in the same field order (answers come from one converter); a `Date` by its time, which `jsonEqual` cannot see. */
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** `check` with `quantity` more usage; at a numeric allocation it turns off. */
 function addUsage(check: Readonly<FlagCheck>, quantity: number): Readonly<FlagCheck> {
@@ -82,6 +85,8 @@ function readChecks(value: unknown): Record<string, FlagCheck> {
 
 export class Flags {
   ready = false;
+  /** The live socket, once `live` is on and the client was mounted: while it answers, no flag request is sent. */
+  live: LiveConnection | undefined;
   plan: Readonly<Plan> | undefined;
   readonly #config: FlagsConfig;
   /** The answers for the current context. */
@@ -155,6 +160,7 @@ export class Flags {
 
   /** The context changed: its answers are not these; they stay shown until the new ones arrive. */
   contextChanged(): void {
+    this.live?.setContext({ context: this.#config.session.context });
     this.#identifying = false;
     this.#epoch++;
     // Nothing shown (a burst of identifies): nothing to keep, nothing to allocate.
@@ -230,6 +236,11 @@ export class Flags {
    * @returns the answers had for the context asked about; undefined on failure.
    */
   ask(flag?: string, again?: boolean): Promise<Answers | undefined> {
+    // The socket answered every flag for this context and pushes each change: nothing to ask.
+    if (this.live?.connected) {
+      this.#arm();
+      return Promise.resolve(this.#answers);
+    }
     const { session, api } = this.#config;
     const owner = session.key();
     const id = flag === undefined ? owner : `${owner}\n${flag}`;
@@ -269,6 +280,11 @@ export class Flags {
     return answer;
   }
 
+  /** A live push, converted: answers for the current context (a flag left out keeps its value) and the plan (absent: unchanged). */
+  push(got: Answers, plan: WireFlagsCheck["plan"]): void {
+    this.#merge(got, true, plan, true);
+  }
+
   /** Asks again for everything shown, past any request in flight. */
   #refresh(): void {
     this.#again = false;
@@ -283,7 +299,7 @@ export class Flags {
   }
 
   /** Takes answers (none: the request failed, fallbacks apply). Listeners hear only of real changes. */
-  #merge(got?: Answers, bulk?: boolean, plan?: WireFlagsCheck["plan"]): void {
+  #merge(got?: Answers, bulk?: boolean, plan?: WireFlagsCheck["plan"], live?: boolean): void {
     let changed = !this.ready;
     this.ready = true;
     // A bulk answer (or a failure) settles what the previous context left shown.
@@ -293,17 +309,19 @@ export class Flags {
       changed = true;
     }
     if (got) {
-      if (this.#identifying) this.#again = true;
+      // A socket pushes again once the identify has changed an answer; a request has to ask again.
+      if (this.#identifying && !live) this.#again = true;
       const now = monotonicNow();
       for (const flag in got) {
         this.#fresh[flag] = now;
-        if (jsonEqual(this.#answers[flag], got[flag])) continue;
+        if (same(this.#answers[flag], got[flag])) continue;
         this.#answers[flag] = got[flag]!;
         changed = true;
       }
-      if (bulk) {
+      // A push without a plan leaves it as it is; `null` is no plan.
+      if (bulk && !(live && plan === undefined)) {
         const next = plan ? freeze(fromWirePlan(plan)) : undefined;
-        changed ||= !jsonEqual(next, this.plan);
+        changed ||= !same(next, this.plan);
         this.plan = next;
       }
       this.#arm();

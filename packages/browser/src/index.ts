@@ -43,6 +43,7 @@ export {
   validateFlagKey,
   validateIdentify,
 } from "@schematic-sdk/core";
+export type { WebSocketConstructor, WebSocketLike } from "./live";
 export type {
   Bootstrap,
   DeliveryResult,

@@ -7,6 +7,8 @@
 import {
   type Context,
   defaultTimers,
+  type FlagCheck,
+  fromWireFlagCheck,
   jsonEqual,
   retryDelay,
   SchematicConfigError,
@@ -250,4 +252,35 @@ export class LiveConnection {
     socket.close(1000);
     this.#status("closed");
   }
+}
+
+/**
+ * Opens (creating it the first time) the live socket of a client's flags
+ * room: pushes go to `flags.push`, the context is the session's.
+ */
+export function openLive(params: {
+  flags: {
+    live: LiveConnection | undefined;
+    push(got: Record<string, FlagCheck>, plan: LivePush["plan"]): void;
+  };
+  context: Context;
+  options: Omit<LiveConnectionOptions, "url" | "onMessage"> & {
+    live?: boolean | { url?: string } | undefined;
+    apiUrl: string;
+  };
+}): void {
+  const { flags, options } = params;
+  const live = options.live;
+  flags.live ??= new LiveConnection({
+    ...options,
+    url: (typeof live === "object" && live.url) || options.apiUrl,
+    onMessage: (push) => {
+      const got: Record<string, FlagCheck> = {};
+      for (const wire of push.flags)
+        if (typeof wire?.flag === "string") got[wire.flag] = Object.freeze(fromWireFlagCheck(wire));
+      flags.push(got, push.plan);
+    },
+  });
+  flags.live.setContext({ context: params.context });
+  flags.live.open();
 }

@@ -8,6 +8,7 @@ import type {
   Timers,
   WireEvent,
 } from "@schematic-sdk/core";
+import type { WebSocketConstructor } from "./live";
 import type { LockManagerLike, PageLifecycle } from "./platform";
 
 /** Why an event was given up. */
@@ -127,6 +128,18 @@ export interface SchematicOptions {
   waitForContext?: boolean | undefined;
   /** Values for the very first snapshot (server rendering, hydration). */
   bootstrap?: Bootstrap | undefined;
+  /**
+   * Live flag values over one WebSocket, opened by `mount()` and closed by the
+   * last `unmount()` or `close()`: the server pushes each change, and no flag
+   * request is sent while the socket answers (requests work as usual while it
+   * is down). `true` uses `apiUrl` (`http`→`ws`); `{ url }` sets the WebSocket
+   * base (`ws://`, `wss://`, or an `http(s)://` URL taken as its `ws(s)://` twin).
+   * Its code is loaded only when this is on.
+   * @default false
+   */
+  live?: boolean | { url?: string | undefined } | undefined;
+  /** The WebSocket implementation for `live` (on Node: the `ws` package's `WebSocket`). The global one by default. */
+  webSocket?: WebSocketConstructor | undefined;
 }
 
 /** Every default value in one place. (Switches — `debug`, `trackFlagChecks`, `waitForContext` — are off when absent; `transport` is `"event"` unless `"batch"`.) */
@@ -138,6 +151,7 @@ export const DEFAULTS = Object.freeze({
   maxAttempts: 10,
   maxEventAge: 86_400_000,
   flagCacheTtl: 60_000,
+  live: false as SchematicOptions["live"],
 } satisfies SchematicOptions);
 
 /** Queue figures, as the snapshot holds them. */

@@ -42,6 +42,8 @@ import { Writer } from "./writer";
 
 type Resolved = SchematicOptions & typeof DEFAULTS;
 
+const CLIENT_VERSION = `@schematic-sdk/browser@${VERSION}`;
+
 /**
  * A storage given in the options, held to the seam's promise that it never
  * throws: once it does (a full quota, a broken adapter), everything moves to
@@ -74,6 +76,8 @@ export class Schematic {
   readonly #queue: EventQueue;
   /** Starts (mount, first use) and stops (last unmount, close) the timers, listeners and tab lease. */
   readonly #lifecycle: { start(): void; stop(): void };
+  /** Opens the live socket (loading its code the first time) when `live` is on. */
+  readonly #openLive: () => void;
   #mounts = 0;
   #running = false;
   #closed = false;
@@ -88,6 +92,15 @@ export class Schematic {
     }
     this.#key = publishableKey;
     const o = withDefaults(DEFAULTS, options);
+    const live = o.live;
+    // A plain `{}` holds nothing else than a ws(s) or http(s) `url`, or nothing.
+    if (
+      !/^(true|false|\{\}|\{"url":"(ws|http)s?:\/\/[^"]+"\})$/.test(JSON.stringify(live)) ||
+      typeof (o.webSocket ?? String) !== "function"
+    )
+      throw new SchematicConfigError(
+        'Pass live: true or { url: "wss://…" }, and webSocket: a WebSocket class',
+      );
     this.#options = o;
     const env = browserPlatform();
     const timers = o.timers ?? defaultTimers;
@@ -100,7 +113,7 @@ export class Schematic {
       new HttpClient({
         baseUrl,
         apiKey,
-        clientVersion: `@schematic-sdk/browser@${VERSION}`,
+        clientVersion: CLIENT_VERSION,
         fetch: o.fetch,
         timers,
       });
@@ -187,16 +200,32 @@ export class Schematic {
         tabs.stop();
       },
     };
+    this.#openLive = () => {
+      if (!live) return;
+      // A chunk of its own: an app with live updates off never loads it. It resolves after `mount()` returned.
+      import("./live").then(
+        ({ openLive }) =>
+          this.#mounts > 0 &&
+          !this.#closed &&
+          openLive({
+            flags,
+            context: session.context,
+            options: { ...o, apiKey: publishableKey, clientVersion: CLIENT_VERSION, timers, lifecycle, log },
+          }),
+        (error: unknown) => console.warn("[schematic] live:", error),
+      );
+    };
   }
 
   /**
    * Starts the client for a UI binding (ref-counted, as a provider's effect
    * calls it): page listeners, tab coordination, sending, and asking again
-   * for flags shown past `flagCacheTtl`. Calls that need these start them
+   * for flags shown past `flagCacheTtl`; with `live` on, the live socket
+   * (only from here, never at construction). Calls that need the others start them
    * anyway, so a client used without a framework never needs it.
    */
   mount(): void {
-    this.#mounts++;
+    if (++this.#mounts === 1 && !this.#closed) this.#openLive();
     this.#start();
     this.#flags.watch(!this.#closed);
   }
@@ -205,6 +234,7 @@ export class Schematic {
   unmount(): void {
     if (this.#mounts === 0 || --this.#mounts > 0) return;
     this.#flags.watch(false);
+    this.#flags.live?.close();
     this.#stop();
   }
 
@@ -324,6 +354,7 @@ export class Schematic {
     this.#closed = true;
     this.#store.clear();
     this.#flags.watch(false);
+    this.#flags.live?.close();
     this.#queue.close();
     this.#stop();
   }
