@@ -15,7 +15,6 @@ import type {
   Plan,
   TrackInput,
   Traits,
-  TraitsInput,
   UpsertCompanyInput,
   UpsertUserInput,
   User,
@@ -176,7 +175,7 @@ export interface WireFlagsCheck {
 // ---- public → wire ----
 // These take validated input: validation has already turned Dates into ISO
 // strings and left undefined traits out, so its traits are wire `Traits`.
-const sent = (traits: TraitsInput | undefined) => traits as Traits | undefined;
+type Sent = Traits | undefined;
 
 const isoTime = (value: Date | string): string => (typeof value === "string" ? value : value.toISOString());
 
@@ -186,8 +185,8 @@ export function toWireIdentifyBody(input: IdentifyInput): WireIdentifyBody {
   return compact({
     keys: input.keys,
     name: input.name,
-    traits: sent(input.traits),
-    company: company && compact({ keys: company.keys, name: company.name, traits: sent(company.traits) }),
+    traits: input.traits as Sent,
+    company: company && compact({ keys: company.keys, name: company.name, traits: company.traits as Sent }),
   });
 }
 
@@ -195,7 +194,7 @@ export function toWireIdentifyBody(input: IdentifyInput): WireIdentifyBody {
 export function toWireTrackBody(input: TrackInput, context: Context = {}): WireTrackBody {
   const body: WireTrackBody = {
     event: input.event,
-    traits: sent(input.traits) ?? {},
+    traits: (input.traits as Sent) ?? {},
     quantity: input.quantity ?? 1,
   };
   const company = input.company ?? context.company;
@@ -209,7 +208,7 @@ export function toWireCompanyUpsert(input: UpsertCompanyInput): WireCompanyUpser
   return compact({
     keys: input.keys,
     name: input.name,
-    traits: sent(input.traits),
+    traits: input.traits as Sent,
     last_seen_at: input.lastSeenAt === undefined ? undefined : isoTime(input.lastSeenAt),
     update_only: input.updateOnly,
   });
@@ -219,7 +218,7 @@ export function toWireUserUpsert(input: UpsertUserInput): WireUserUpsert {
   return compact({
     keys: input.keys,
     name: input.name,
-    traits: sent(input.traits),
+    traits: input.traits as Sent,
     company: input.company,
     companies: input.companies,
     last_seen_at: input.lastSeenAt === undefined ? undefined : isoTime(input.lastSeenAt),
