@@ -56,21 +56,6 @@ const configs = [
  */
 const expected = [
   {
-    case: "optional-trait.mts",
-    when: () => true,
-    todo: "an optional field as a trait (`traits: { email: user.email }`) is refused under strict; TraitValue inputs must accept undefined and Date",
-  },
-  {
-    case: "env-url.mts",
-    when: (options) => options.exactOptionalPropertyTypes,
-    todo: "`apiUrl: process.env.X` is refused under exactOptionalPropertyTypes; optional options must accept `| undefined`",
-  },
-  {
-    case: "react-readme.tsx",
-    when: (options) => options.exactOptionalPropertyTypes,
-    todo: "the React README's example is refused under exactOptionalPropertyTypes (`name: user.orgName`); optional input fields must accept `| undefined`",
-  },
-  {
     case: "lib:msw",
     when: (options) => options.moduleResolution === "node16" && !options.skipLibCheck,
     todo: "msw's own declarations fail to compile for a CommonJS file under node16 with skipLibCheck: false; keep msw out of the emulator's main entry (an msw subpath)",

@@ -34,7 +34,39 @@ import { NodeHeaders } from "./transport";
  * };
  * ```
  */
-export type SchematicHooks = Pick<Hooks, "beforeRequest" | "afterResponse" | "beforeRetry" | "beforeError">;
+export interface SchematicHooks {
+  /** Before each attempt; may return a new `Request`, or a `Response` to answer without sending. */
+  beforeRequest?:
+    | Array<(request: Request, options: HookOptions) => HookResult<Request | Response>>
+    | undefined;
+  /** After each response; may return a new `Response`. */
+  afterResponse?:
+    | Array<(request: Request, options: HookOptions, response: Response) => HookResult<Response>>
+    | undefined;
+  /** Before each retry, with the failure that caused it. */
+  beforeRetry?:
+    | Array<(state: { request: Request; options: HookOptions; error: Error; retryCount: number }) => unknown>
+    | undefined;
+  /** Before an HTTP error is turned into a `SchematicApiError`; may return a changed error. */
+  beforeError?:
+    | Array<(error: Error & { request: Request; response: Response }) => Error | Promise<Error>>
+    | undefined;
+}
+
+/** The request's options as ky hands them to hooks; `context` is shared by the hooks of one call. */
+export interface HookOptions {
+  context: Record<string, unknown>;
+  [option: string]: unknown;
+}
+
+type HookResult<T> = T | undefined | void | Promise<T | undefined | void>;
+
+/**
+ * ky's own hook types, used inside only: the public `SchematicHooks` is
+ * structural, so the declarations users compile against never import ky
+ * (an ESM-only package a CommonJS project cannot `require` types from).
+ */
+type KyHooks = Pick<Hooks, "beforeRequest" | "afterResponse" | "beforeRetry" | "beforeError">;
 
 /** An upsert asked to wait longer than this by `Retry-After` throws the 429/503 instead of waiting. */
 export const MAX_UPSERT_RETRY_AFTER = 30_000;
@@ -74,7 +106,8 @@ export class ApiClient {
   }) {
     this.#baseUrl = params.baseUrl.replace(/\/+$/, "");
     const { send } = params;
-    const hooks = params.debug ? withDebugLines(params.hooks ?? {}, params.debug) : params.hooks;
+    const userHooks = params.hooks as KyHooks | undefined;
+    const hooks = params.debug ? withDebugLines(userHooks ?? {}, params.debug) : userHooks;
     this.#defaults = {
       method: "post",
       headers: params.headers,
@@ -152,7 +185,7 @@ export class ApiClient {
 }
 
 /** The user's hooks with ours around them: each attempt's method, path, status and time, and each retry's reason. */
-function withDebugLines(hooks: SchematicHooks, debug: (...args: unknown[]) => void): SchematicHooks {
+function withDebugLines(hooks: KyHooks, debug: (...args: unknown[]) => void): KyHooks {
   const path = (url: string) => new URL(url).pathname;
   const started = (options: { context: Record<string, unknown> }) => options.context.started as number;
   return {

@@ -40,7 +40,7 @@ export {
   SchematicTimeoutError,
   SchematicValidationError,
 } from "@schematic-sdk/core";
-export type { SchematicHooks } from "./api";
+export type { HookOptions, SchematicHooks } from "./api";
 export type { FlushOptions, ServerTrackInput } from "./client";
 export { SchematicClient } from "./client";
 export type { CheckFlagOptions, RequestCallOptions, SchematicClientOptions } from "./defaults";
