@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type RunningEmulator, startEmulator } from "@schematic-sdk/emulator";
+import { type RunningEmulator, startEmulator } from "@schematic-sdk/emulator/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 const REDIS = "/usr/bin/redis-server";
