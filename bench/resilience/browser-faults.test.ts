@@ -104,7 +104,14 @@ describe("browser client under faults", () => {
       const last = newPage(storage, transport);
       last.mount(); // a live page: starts the heartbeat that adopts closed pages' queues
       await sleep(20);
-      for (let i = 0; i < 200 && last.getSnapshot().queue.pending > 0; i++) await last.flush(5_000);
+      // Adoption waits on the tab heartbeat, so the queue can look empty before a closed page's leftovers
+      // are taken over: wait (bounded by time, not by a count of flushes) until no stored queue holds events.
+      const stranded = () => [...storage.map.entries()].some(([k, v]) => /:q[^:]*$/.test(k) && v !== "[]");
+      const deadline = Date.now() + 150_000; // inside the test's 180 s: 30 % of requests fail, backoff grows to 30 s
+      while ((last.getSnapshot().queue.pending > 0 || stranded()) && Date.now() < deadline) {
+        await last.flush(5_000);
+        await sleep(50);
+      }
       await sleep(20);
       expect(last.getSnapshot().queue.pending).toBe(0);
       last.close();

@@ -1,7 +1,7 @@
 /** `live` through the provider's options: one socket while mounted (StrictMode included), a push re-renders the hook. */
 import { act, render, screen } from "@testing-library/react";
 import { StrictMode } from "react";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeWebSocket } from "../../browser/test/fakeWebSocket";
 import { SchematicProvider, useSchematicFlag } from "../src/index";
 import { installFakeApi, testOptions } from "./helpers";
@@ -28,8 +28,11 @@ describe("live updates through the provider", () => {
         </SchematicProvider>
       </StrictMode>,
     );
+    // The live code is its own chunk, loaded by the provider's mount: wait for it, however slow the machine.
+    const openSockets = () => FakeWebSocket.all.filter((socket) => socket.closedWith === undefined);
+    await act(() => vi.waitFor(() => expect(openSockets().length).toBeGreaterThan(0), { timeout: 10_000 }));
     await settle();
-    const open = FakeWebSocket.all.filter((socket) => socket.closedWith === undefined);
+    const open = openSockets();
     expect(open).toHaveLength(1);
     const socket = open[0]!;
     act(() => socket.accept());
