@@ -133,7 +133,8 @@ export class HttpClient {
   }
 }
 
-function parseBody(text: string): unknown {
+/** A response body as the API answered it: JSON when it parses, else the text; an empty body is undefined. */
+export function parseBody(text: string): unknown {
   if (text === "") return undefined;
   try {
     return JSON.parse(text);

@@ -18,7 +18,7 @@ export {
 } from "./errors";
 export { isPlainObject, LIMITS, utf8Length } from "./fields";
 export type { FetchFunction, HttpClientOptions, RequestOptions, ResponseLike, RetryOptions } from "./http";
-export { HttpClient, requestWithRetries } from "./http";
+export { HttpClient, parseBody, requestWithRetries } from "./http";
 export { isPublishableKey, isSecretKey, maskKey } from "./keys";
 export type { Logger, LogLevel } from "./logger";
 export { createLogger } from "./logger";

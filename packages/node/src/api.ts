@@ -13,6 +13,7 @@ import {
   type FetchFunction,
   isRetryableStatus,
   isSchematicError,
+  parseBody,
   parseRetryAfter,
   type ResponseLike,
   retryDelay,
@@ -219,15 +220,6 @@ function withDebugLines(hooks: KyHooks, debug: (...args: unknown[]) => void): Ky
       ...(hooks.beforeRetry ?? []),
     ],
   };
-}
-
-function parseBody(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /** A real `Response` (ky and the user's hooks read one) from what the transport answered. */
