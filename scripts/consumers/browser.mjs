@@ -2,28 +2,7 @@
 // driven by playwright-core (the workspace's own copy; it never downloads a
 // browser), and a recorder of every change to one element from the first byte
 // of HTML on, so a flash of another value cannot hide between two frames.
-import { existsSync } from "node:fs";
-import { chromium } from "playwright-core";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// The same flags as the end-to-end tests (e2e-support/chromium.ts): headless,
-// and none of the background services that would reach for the network.
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-export function launchChromium() {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-}
+export { launchChromium } from "../../e2e-support/chromium.mjs";
 
 /**
  * Records the text of `selector` at every mutation that touches it, from
