@@ -12,10 +12,7 @@ const publishableKey = env.VITE_SCHEMATIC_PUBLISHABLE_KEY ?? "api_demo";
 
 createRoot(document.getElementById("root") as HTMLElement).render(
   <StrictMode>
-    <SchematicProvider
-      publishableKey={publishableKey}
-      options={{ apiUrl, eventUrl, debug: true, live: true }}
-    >
+    <SchematicProvider publishableKey={publishableKey} options={{ apiUrl, eventUrl, debug: true }}>
       <App />
     </SchematicProvider>
   </StrictMode>,
