@@ -12,7 +12,10 @@ const publishableKey = env.VITE_SCHEMATIC_PUBLISHABLE_KEY ?? "api_demo";
 
 createRoot(document.getElementById("root") as HTMLElement).render(
   <StrictMode>
-    <SchematicProvider publishableKey={publishableKey} options={{ apiUrl, eventUrl, debug: true }}>
+    <SchematicProvider
+      publishableKey={publishableKey}
+      options={{ apiUrl, eventUrl, debug: true, live: true }}
+    >
       <App />
     </SchematicProvider>
   </StrictMode>,

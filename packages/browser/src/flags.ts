@@ -7,8 +7,14 @@
  * - Usage: a queued `track` of the current company adds its quantity to every
  *   check metered by its event (and turns the value off at a numeric
  *   allocation). It is counted from the queue itself, which is persisted, so
- *   a reload neither loses nor double-counts it; once delivered it is folded
- *   into the answer until the API answers again.
+ *   a reload neither loses nor double-counts it; once delivered it is owed
+ *   until an answer counts it. Which of this client's tracks an answer
+ *   counts is read from how far the usage grew since the previous answer:
+ *   the growth goes to this client's tracks already sent, oldest first (the
+ *   server counts them in that order). So a push that counted a track whose
+ *   delivery is still on its way, or one that lags behind the next track,
+ *   shows each track once. Another client's usage arriving at the same time
+ *   is shown a moment late, never twice.
  * - Freshness: answers had while the context's identify is on its way (the
  *   identify may create the company or change the traits rules read) are
  *   asked again once it is delivered; on a context change the values shown
@@ -26,7 +32,6 @@ import {
   type Plan,
   type Timers,
   validatedJson,
-  type WireEvent,
   type WireFlagCheck,
   type WireFlagsCheck,
   type WireTrackBody,
@@ -95,6 +100,10 @@ export class Flags {
   #previous: Checks = NONE;
   /** When each answer came (monotonic ms); restored answers have none, so they are asked again. */
   #fresh: Record<string, number> = {};
+  /** By flag: this client's delivered usage no answer has counted yet. */
+  #owed: Record<string, number> = {};
+  /** By flag: usage of this client's tracks still on their way that the answer already counts. */
+  #counted: Record<string, number> = {};
   readonly #asks = new Map<string, Promise<Answers | undefined>>();
   #view: Checks = NONE;
   #values: Readonly<Record<string, boolean>> = NONE as never;
@@ -133,7 +142,14 @@ export class Flags {
 
   /** What is stored for the next page: the answers, never this client's pending usage (the queue holds that). */
   saved(): Pick<Saved, "checks" | "plan"> {
-    return { checks: Object.keys(this.#answers).length > 0 ? this.#answers : undefined, plan: this.plan };
+    const checks: Record<string, Readonly<FlagCheck>> = {};
+    let any = false;
+    for (const flag in this.#answers) {
+      const owed = this.#owed[flag];
+      checks[flag] = owed ? addUsage(this.#answers[flag]!, owed) : this.#answers[flag]!;
+      any = true;
+    }
+    return { checks: any ? checks : undefined, plan: this.plan };
   }
 
   /** Every check shown, with undelivered usage added. */
@@ -168,6 +184,8 @@ export class Flags {
     this.#previous = this.checks;
     this.#answers = {};
     this.#fresh = {};
+    this.#owed = {};
+    this.#counted = {};
     this.#again = this.#previous !== NONE;
     this.#changed();
   }
@@ -201,11 +219,12 @@ export class Flags {
   }
 
   /**
-   * The queue settled `event`. A delivered track's usage is now counted by
-   * the API, so it moves from the queue into the answers; the context's
-   * identify settled: answers had before it are asked again.
+   * The queue settled an entry. A delivered track's usage is now counted by
+   * the API: it is owed until an answer counts it (unless the answer shown
+   * already does); the context's identify settled: answers had before it are
+   * asked again.
    */
-  settled(event: WireEvent, delivered: boolean): void {
+  settled({ event }: Entry, delivered: boolean): void {
     if (event.body === this.#identify) {
       this.#identify = undefined;
       this.#identifying = false;
@@ -213,12 +232,14 @@ export class Flags {
       return;
     }
     const body = event.body as WireTrackBody;
-    if (!delivered || !this.#metered || event.type !== "track" || !this.#ours(body)) return;
+    if (!delivered || event.type !== "track" || !this.#ours(body)) return;
     for (const flag in this.#answers) {
-      const check = this.#answers[flag]!;
-      if (check.featureUsageEvent === body.event) this.#answers[flag] = addUsage(check, body.quantity);
+      if (this.#answers[flag]!.featureUsageEvent !== body.event) continue;
+      const counted = this.#counted[flag] ?? 0;
+      const taken = Math.min(counted, body.quantity);
+      this.#counted[flag] = counted - taken;
+      this.#owed[flag] = (this.#owed[flag] ?? 0) + body.quantity - taken;
     }
-    this.#changed();
   }
 
   /** While mounted, answers shown are asked again every `flagCacheTtl`; restored ones at once. */
@@ -314,6 +335,7 @@ export class Flags {
       const now = monotonicNow();
       for (const flag in got) {
         this.#fresh[flag] = now;
+        this.#attribute(flag, this.#answers[flag]?.featureUsage, got[flag]!);
         if (same(this.#answers[flag], got[flag])) continue;
         this.#answers[flag] = got[flag]!;
         changed = true;
@@ -334,6 +356,38 @@ export class Flags {
     this.#config.changed();
   }
 
+  /**
+   * A new answer for `flag` with usage grown from `was`: the growth counts
+   * what this client owes first, then its tracks sent and not answered yet.
+   * With nothing to compare (a first answer, a new period, no usage), what
+   * was delivered is taken as counted, what is on its way as not.
+   */
+  #attribute(flag: string, was: number | undefined, check: FlagCheck): void {
+    const now = check.featureUsage;
+    if (was === undefined || now === undefined || now < was) {
+      this.#owed[flag] = this.#counted[flag] = 0;
+      return;
+    }
+    const owed = this.#owed[flag] ?? 0;
+    const grown = (this.#counted[flag] ?? 0) + now - was;
+    const taken = Math.min(owed, grown);
+    this.#owed[flag] = owed - taken;
+    this.#counted[flag] = Math.min(grown - taken, this.#usage(check)[1]);
+  }
+
+  /** This client's queued usage for `check`'s event: all of it, and what is on its way. */
+  #usage(check: FlagCheck): [queued: number, sent: number] {
+    let queued = 0;
+    let sent = 0;
+    for (const entry of this.#config.queued()) {
+      const body = entry.event.body as WireTrackBody;
+      if (entry.event.type !== "track" || body.event !== check.featureUsageEvent || !this.#ours(body)) continue;
+      queued += body.quantity;
+      if (entry.sent !== undefined) sent += body.quantity;
+    }
+    return [queued, sent];
+  }
+
   /** A track of the current company (by identity first: most take the context's own map). */
   #ours(body: WireTrackBody): boolean {
     const company = this.#config.session.context.company;
@@ -350,15 +404,11 @@ export class Flags {
     this.#metered = false;
     for (const flag in shown) if (shown[flag]!.featureUsageEvent) this.#metered = true;
     if (this.#metered) {
-      const pending: Record<string, number> = {};
-      for (const { event } of this.#config.queued()) {
-        const body = event.body as WireTrackBody;
-        if (event.type === "track" && this.#ours(body))
-          pending[body.event] = (pending[body.event] ?? 0) + body.quantity;
-      }
       for (const flag in shown) {
         const check = shown[flag]!;
-        const quantity = pending[check.featureUsageEvent!];
+        if (!check.featureUsageEvent) continue;
+        const [queued, sent] = this.#usage(check);
+        const quantity = (this.#owed[flag] ?? 0) + queued - Math.min(this.#counted[flag] ?? 0, sent);
         if (!quantity) continue;
         const next = addUsage(check, quantity);
         const before = this.#view[flag];

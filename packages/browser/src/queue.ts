@@ -9,6 +9,7 @@ import {
   type Context,
   type HttpClient,
   isPlainObject,
+  monotonicNow,
   type Timers,
   type WireEvent,
   type WireTrackBody,
@@ -25,6 +26,8 @@ export interface Entry {
   waiting?: 1;
   /** Delivered or dropped. */
   settled?: 1;
+  /** When its delivery request went out (monotonic ms), while one is on its way or once it was accepted. */
+  sent?: number;
   /** Settles the caller's promise. */
   resolve?: (result: DeliveryResult) => void;
 }
@@ -62,8 +65,8 @@ export interface QueueConfig {
   online: () => boolean;
   /** Called when `pending`, `delivered` or `dropped` change. */
   changed: () => void;
-  /** Called with each event settled: accepted by the API (`delivered`) or given up. */
-  settled?: (event: WireEvent, delivered: boolean) => void;
+  /** Called with each entry settled: accepted by the API (`delivered`) or given up. */
+  settled?: (entry: Entry, delivered: boolean) => void;
   log: (...args: unknown[]) => void;
   batch: boolean;
   flushInterval: number;
@@ -279,7 +282,9 @@ export class EventQueue {
 
   async #send(batch: Entry[], keepalive?: boolean): Promise<void> {
     const c = this.#config;
+    const now = monotonicNow();
     for (const x of batch) {
+      x.sent = now;
       this.#inflight.add(x);
       if (keepalive) this.#kept.add(x);
     }
@@ -308,6 +313,7 @@ export class EventQueue {
         this.#settle(x, { status: "delivered" });
         continue;
       }
+      delete x.sent;
       // One pause per failed request, from its oldest event's attempts.
       if (first) retry = this.#backoff.fail(error, x.attempts);
       first = false;
@@ -325,7 +331,7 @@ export class EventQueue {
     if (i === 0) this.#entries.shift();
     else if (i > 0) this.#entries.splice(i, 1);
     x.resolve?.(result);
-    this.#config.settled?.(x.event, result.status === "delivered");
+    this.#config.settled?.(x, result.status === "delivered");
     this.#config.log(result.status, x.event.tracker_event_id);
     this.#changed();
     for (const done of this.#waiters) done();

@@ -161,7 +161,7 @@ export class Schematic {
         flags.queueChanged();
         store.changed();
       },
-      settled: (event, delivered) => flags.settled(event, delivered),
+      settled: (entry, delivered) => flags.settled(entry, delivered),
       log,
       batch: o.transport === "batch",
     });

@@ -39,6 +39,18 @@ function flagApi() {
   return asked;
 }
 
+/** Holds each delivery's answer until its release function (oldest first) is called. */
+function holdDeliveries(): (() => void)[] {
+  const release: (() => void)[] = [];
+  server.use(
+    http.post(`${EVENTS}/e`, async () => {
+      await new Promise<void>((resolve) => release.push(resolve));
+      return HttpResponse.json({ ok: true });
+    }),
+  );
+  return release;
+}
+
 /** A mounted client for acme with `live` on, its socket accepted and answered with `push`. */
 async function liveClient(push: object, options: SchematicOptions = {}): Promise<[Schematic, FakeWebSocket]> {
   const client = createClient({ live: true, webSocket: FakeWebSocket, ...options });
@@ -171,6 +183,61 @@ describe("live updates in the client", () => {
       value: false,
       featureUsageExceeded: true,
     });
+    client.close();
+  });
+
+  it("a push that counted a track whose delivery is still on its way shows it once, before and after the answer", async () => {
+    flagApi();
+    const release = holdDeliveries();
+    const [client, socket] = await liveClient({ flags: [queries(2)] });
+    void client.track({ event: "query", company: COMPANY });
+    expect(client.getFlagCheck("queries")).toMatchObject({ featureUsage: 3, value: false });
+    await settle(200); // the delivery is sent; its answer is held back
+    expect(release).toHaveLength(1);
+
+    socket.receive({ flags: [queries(3)] }); // the server counted it and pushed before answering the delivery
+    await settle();
+    expect(client.getFlagCheck("queries")).toMatchObject({ featureUsage: 3, value: false });
+
+    release.shift()!();
+    await settle();
+    expect(client.getSnapshot().queue.pending).toBe(0);
+    expect(client.getFlagCheck("queries")).toMatchObject({ featureUsage: 3, value: false });
+    client.close();
+  });
+
+  it("a push lagging behind the next track counts only the tracks it grew by", async () => {
+    flagApi();
+    const release = holdDeliveries();
+    const [client, socket] = await liveClient({ flags: [queries(0)] });
+    void client.track({ event: "query", company: COMPANY });
+    await settle(200);
+    release.shift()!(); // the first query delivered; its push has not come
+    await settle();
+    expect(client.getFlagCheck("queries")?.featureUsage).toBe(1);
+    void client.track({ event: "query", company: COMPANY });
+    await settle(200); // the second on its way
+    expect(client.getFlagCheck("queries")?.featureUsage).toBe(2);
+
+    socket.receive({ flags: [queries(1)] }); // the first query's push, late
+    await settle();
+    expect(client.getFlagCheck("queries")?.featureUsage).toBe(2);
+    socket.receive({ flags: [queries(2)] }); // the second's
+    await settle();
+    expect(client.getFlagCheck("queries")?.featureUsage).toBe(2);
+    release.shift()!();
+    await settle();
+    expect(client.getFlagCheck("queries")?.featureUsage).toBe(2);
+
+    // Delivered before any push counted it: owed until one does.
+    void client.track({ event: "query", company: COMPANY });
+    await settle(200);
+    release.shift()!();
+    await settle();
+    expect(client.getFlagCheck("queries")).toMatchObject({ featureUsage: 3, value: false });
+    socket.receive({ flags: [queries(3)] });
+    await settle();
+    expect(client.getFlagCheck("queries")).toMatchObject({ featureUsage: 3, value: false });
     client.close();
   });
 

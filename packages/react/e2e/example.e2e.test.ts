@@ -1,7 +1,8 @@
 /**
  * The built React example in real Chromium against the emulator (with the
  * demo's catalog) over HTTP: sign in on Free, run queries until the meter is
- * full, upgrade, and the plan-gated feature unlocks.
+ * full, upgrade, and the plan-gated feature unlocks; live updates on, a plan
+ * change at the emulator reaches the page without a reload.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -78,6 +79,15 @@ describe("examples/react in Chromium", () => {
     await page.getByTestId("signed-in").waitFor();
 
     const meter = page.getByTestId("meter");
+    // Every text the meter shows, however briefly: a push racing a delivery must never count a query twice.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { meterTexts: string[] }).meterTexts = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector("[data-testid=meter]")?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await expect.poll(() => meter.textContent(), { timeout: 10_000 }).toBe("0 of 3 queries used this month");
     await expect.poll(() => page.getByTestId("plan").textContent()).toBe("Free");
     expect(await page.getByTestId("exports-off").isVisible()).toBe(true);
@@ -101,6 +111,11 @@ describe("examples/react in Chromium", () => {
     await expect
       .poll(() => emulator.emulator.store.events({ type: "track" }).length, { timeout: 10_000 })
       .toBe(3);
+    // Delivered and pushed back by the socket: still three, never four.
+    await page.waitForTimeout(300);
+    expect(await meter.textContent()).toBe("3 of 3 queries used this month");
+    const texts = await page.evaluate(() => (window as unknown as { meterTexts: string[] }).meterTexts);
+    expect(texts.filter((text) => /^[4-9] of 3/.test(text))).toEqual([]);
     await page.screenshot({ path: `${screenshots}react-example-limit.png` });
 
     await page.getByTestId("upgrade").getByRole("button").click();
@@ -109,6 +124,20 @@ describe("examples/react in Chromium", () => {
     await page.getByTestId("run-query").waitFor();
     expect(await meter.textContent()).toBe("3 queries used, no limit on your plan");
     await page.screenshot({ path: `${screenshots}react-example-pro.png` });
+
+    // A plan change at the emulator (as the inspector makes it) reaches the page over the socket, no reload.
+    const navigations: string[] = [];
+    page.on("framenavigated", (frame) => navigations.push(frame.url()));
+    const moved = await fetch(`${emulator.url}/admin/companies/id:acme-e2e/plan`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", "x-schematic-api-key": "sch_dev_local" },
+      body: JSON.stringify({ plan: "free" }),
+    });
+    expect(moved.status).toBe(200);
+    await expect.poll(() => page.getByTestId("plan").textContent(), { timeout: 5_000 }).toBe("Free");
+    await page.getByTestId("exports-off").waitFor({ timeout: 5_000 });
+    expect(await meter.textContent()).toBe("3 of 3 queries used this month");
+    expect(navigations).toEqual([]);
 
     expect(emulator.emulator.store.findCompany({ id: "acme-e2e" })?.name).toBe("Acme E2E");
     // StrictMode in the example: the sign-in and the upgrade, one identify each.
