@@ -381,7 +381,8 @@ export class Flags {
     let sent = 0;
     for (const entry of this.#config.queued()) {
       const body = entry.event.body as WireTrackBody;
-      if (entry.event.type !== "track" || body.event !== check.featureUsageEvent || !this.#ours(body)) continue;
+      if (entry.event.type !== "track" || body.event !== check.featureUsageEvent || !this.#ours(body))
+        continue;
       queued += body.quantity;
       if (entry.sent !== undefined) sent += body.quantity;
     }
