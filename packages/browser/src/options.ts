@@ -1,12 +1,14 @@
 /** Options, their defaults, and the result and snapshot types of the browser client. */
-import type {
-  Context,
-  FetchFunction,
-  FlagCheck,
-  Plan,
-  Storage,
-  Timers,
-  WireEvent,
+import {
+  type Context,
+  type FetchFunction,
+  type FlagCheck,
+  optionRules as is,
+  type OptionRule,
+  type Plan,
+  type Storage,
+  type Timers,
+  type WireEvent,
 } from "@schematic-sdk/core";
 import type { WebSocketConstructor } from "./live";
 import type { LockManagerLike, PageLifecycle } from "./platform";
@@ -153,6 +155,34 @@ export const DEFAULTS = Object.freeze({
   flagCacheTtl: 60_000,
   live: false as SchematicOptions["live"],
 } satisfies SchematicOptions);
+
+/** What each option takes: `new Schematic` refuses anything else, and any name not here. */
+export const OPTION_RULES: Record<keyof SchematicOptions, OptionRule> = {
+  apiUrl: is.url,
+  eventUrl: is.url,
+  storage: is.methods("get", "set", "remove"),
+  fetch: is.function,
+  timers: is.methods("setTimeout", "clearTimeout"),
+  lifecycle: is.methods("subscribe", "online"),
+  locks: (v) => (v === null ? undefined : is.methods("request")(v)),
+  flushInterval: is.ms(0),
+  maxQueueSize: is.count(1),
+  maxAttempts: is.count(1),
+  maxEventAge: is.ms(1),
+  onDrop: is.function,
+  debug: is.switch,
+  transport: is.oneOf("event", "batch"),
+  flagCacheTtl: is.ms(0),
+  trackFlagChecks: is.switch,
+  waitForContext: is.switch,
+  bootstrap: is.object,
+  // A plain `{}` holds nothing else than a ws(s) or http(s) `url`, or nothing.
+  live: (v) =>
+    /^(true|false|\{\}|\{"url":"(ws|http)s?:\/\/[^"]+"\})$/.test(JSON.stringify(v))
+      ? undefined
+      : 'true, or { url: "wss://…" }',
+  webSocket: is.function,
+};
 
 /** Queue figures, as the snapshot holds them. */
 export interface QueueStats {

@@ -8,8 +8,10 @@
  */
 import {
   type Context,
+  checkOptions,
   createEvent,
   defaultTimers,
+  describeValue,
   type EventType,
   type FlagCheck,
   HttpClient,
@@ -32,7 +34,13 @@ import {
   withDefaults,
 } from "@schematic-sdk/core";
 import { Flags } from "./flags";
-import { DEFAULTS, type DeliveryResult, type SchematicOptions, type SchematicSnapshot } from "./options";
+import {
+  DEFAULTS,
+  type DeliveryResult,
+  OPTION_RULES,
+  type SchematicOptions,
+  type SchematicSnapshot,
+} from "./options";
 import { browserPlatform } from "./platform";
 import { EventQueue } from "./queue";
 import { Session } from "./session";
@@ -87,20 +95,18 @@ export class Schematic {
    * @throws SchematicConfigError for a missing or secret key; SchematicValidationError for a bad `bootstrap.context`.
    */
   constructor(publishableKey: string, options: SchematicOptions = {}) {
-    if (typeof publishableKey !== "string" || !publishableKey || isSecretKey(publishableKey)) {
-      throw new SchematicConfigError("Pass a publishable key (api_…), never a secret one (sch_…)");
-    }
+    const fail = (message: string) => {
+      throw new SchematicConfigError(`Schematic: ${message}`);
+    };
+    if (!publishableKey) fail('pass your publishable key (api_…) first: new Schematic("api_…", options)');
+    if (typeof publishableKey !== "string")
+      fail(`a publishable key (api_…) is a string; got ${describeValue(publishableKey)}`);
+    if (isSecretKey(publishableKey))
+      fail("that is a secret key (sch_…), which must stay on your server; pass your publishable key (api_…)");
+    checkOptions("Schematic", options, OPTION_RULES);
     this.#key = publishableKey;
     const o = withDefaults(DEFAULTS, options);
     const live = o.live;
-    // A plain `{}` holds nothing else than a ws(s) or http(s) `url`, or nothing.
-    if (
-      !/^(true|false|\{\}|\{"url":"(ws|http)s?:\/\/[^"]+"\})$/.test(JSON.stringify(live)) ||
-      typeof (o.webSocket ?? String) !== "function"
-    )
-      throw new SchematicConfigError(
-        'Pass live: true or { url: "wss://…" }, and webSocket: a WebSocket class',
-      );
     this.#options = o;
     const env = browserPlatform();
     const timers = o.timers ?? defaultTimers;

@@ -27,6 +27,73 @@ describe("construction", () => {
     if (typeof key === "string" && key.length > 8) expect((error as Error).message).not.toContain(key);
   });
 
+  it.each([
+    ["", /pass your publishable key \(api_…\) first/],
+    [42, /a publishable key \(api_…\) is a string; got 42/],
+    ["sch_dev_0123456789", /a secret key \(sch_…\), which must stay on your server/],
+  ])("tells a missing, non-string and secret key apart: %s", (key, message) => {
+    expect(() => new Schematic(key as never)).toThrow(message);
+  });
+
+  it.each<[string, object, RegExp]>([
+    [
+      "a misspelled option",
+      { apiURL: "http://127.0.0.1:8787" },
+      /unknown option "apiURL" — did you mean "apiUrl"\?/,
+    ],
+    [
+      "a doubled letter",
+      { flushIntervall: 100 },
+      /unknown option "flushIntervall" — did you mean "flushInterval"\?/,
+    ],
+    [
+      "a name from the Node client",
+      { apiKey: "api_x" },
+      /unknown option "apiKey".*Known options: apiUrl, eventUrl/,
+    ],
+    [
+      "a URL with no scheme",
+      { apiUrl: "127.0.0.1:18787" },
+      /apiUrl must be an http\(s\) URL with its scheme, like "https:\/\/api.example.com"; got "127.0.0.1:18787"/,
+    ],
+    ["another scheme", { eventUrl: "ftp://x" }, /eventUrl must be an http\(s\) URL/],
+    [
+      "a word for a number",
+      { flushInterval: "soon" },
+      /flushInterval must be a number of milliseconds ≥ 0; got "soon"/,
+    ],
+    [
+      "a number as a string",
+      { flagCacheTtl: "1000" },
+      /flagCacheTtl must be a number of milliseconds ≥ 0; got "1000"/,
+    ],
+    ["a fraction for a count", { maxQueueSize: 2.5 }, /maxQueueSize must be a whole number ≥ 1; got 2.5/],
+    ["no attempts", { maxAttempts: 0 }, /maxAttempts must be a whole number ≥ 1; got 0/],
+    ["an unknown transport", { transport: "beacon" }, /transport must be "event" or "batch"; got "beacon"/],
+    ["a string for a switch", { debug: "yes" }, /debug must be true or false; got "yes"/],
+    [
+      "a storage without its methods",
+      { storage: {} },
+      /storage must be an object with get, set, remove methods; got an object/,
+    ],
+    ["a callback that is not a function", { onDrop: "log" }, /onDrop must be a function; got "log"/],
+    ["bootstrap as an array", { bootstrap: [] }, /bootstrap must be an object; got an array/],
+    ["options as a string", "http://x" as never, /pass the options as an object; got "http:\/\/x"/],
+  ])("refuses %s with SchematicConfigError naming the option and what to pass", (_, options, message) => {
+    const send = vi.fn(globalThis.fetch);
+    expect(() => new Schematic(KEY, { ...(options as object), fetch: send } as never)).toThrow(
+      SchematicConfigError,
+    );
+    expect(() => new Schematic(KEY, options as never)).toThrow(message);
+    expect(() => new Schematic(KEY, options as never)).toThrow(/^Schematic: /);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it("takes every option set to undefined (the defaults apply)", () => {
+    const client = new Schematic(KEY, { apiUrl: undefined, flushInterval: undefined, live: undefined });
+    client.close();
+  });
+
   it("debug logs each event and decision, never the whole key", async () => {
     captureEvents();
     const debug = vi.spyOn(console, "debug").mockImplementation(() => {});

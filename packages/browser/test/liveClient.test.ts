@@ -283,7 +283,9 @@ describe("live updates in the client", () => {
     ["webSocket that is not a class", { webSocket: "ws" }],
   ])("refuses %s with SchematicConfigError naming the option", (_, options) => {
     expect(() => createClient(options as never)).toThrow(SchematicConfigError);
-    expect(() => createClient(options as never)).toThrow(/live/);
+    expect(() => createClient(options as never)).toThrow(
+      new RegExp(`^Schematic: ${Object.keys(options)[0]} must be`),
+    );
   });
 
   it("live: { url } sets the WebSocket base", async () => {

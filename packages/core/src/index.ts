@@ -22,7 +22,8 @@ export { HttpClient, parseBody, requestWithRetries } from "./http";
 export { isPublishableKey, isSecretKey, maskKey } from "./keys";
 export type { Logger, LogLevel } from "./logger";
 export { createLogger } from "./logger";
-export { withDefaults } from "./options";
+export type { OptionRule } from "./options";
+export { checkOptions, closestName, describeValue, optionRules, withDefaults } from "./options";
 export type { RetryPolicy } from "./retry";
 export {
   Backoff,

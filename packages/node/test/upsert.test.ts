@@ -32,8 +32,28 @@ describe("construction", () => {
     [{ apiKey: KEY, eventUrl: "ftp://x" }, /eventUrl must be an http\(s\) URL/],
     [{ apiKey: KEY, fetch: "fetch" }, /fetch must be a function/],
     [{ apiKey: KEY, headers: { a: 1 } }, /headers must be an object of strings/],
-    [{ apiKey: KEY, logger: {} }, /logger must have debug, info, warn and error/],
-    [{ apiKey: KEY, logLevel: "loud" }, /logLevel must be/],
+    [{ apiKey: KEY, logger: {} }, /logger must be an object with debug, info, warn and error methods/],
+    [
+      { apiKey: KEY, logLevel: "loud" },
+      /logLevel must be "debug" or "info" or "warn" or "error"; got "loud"/,
+    ],
+    [
+      { apiKey: KEY, apiURL: "http://127.0.0.1:8787" },
+      /SchematicClient: unknown option "apiURL" — did you mean "apiUrl"\?/,
+    ],
+    [
+      { apiKey: KEY, flushIntervall: 100 },
+      /unknown option "flushIntervall" — did you mean "flushInterval"\?/,
+    ],
+    [{ apiKey: KEY, publishableKey: "x" }, /unknown option "publishableKey".*Known options: apiKey, apiUrl/],
+    [
+      { apiKey: KEY, flushInterval: "1000" },
+      /flushInterval must be a number of milliseconds ≥ 1; got "1000"/,
+    ],
+    [{ apiKey: KEY, apiUrl: "127.0.0.1:8787" }, /apiUrl must be an http\(s\) URL with its scheme/],
+    [{ apiKey: KEY, offline: "yes" }, /offline must be true or false; got "yes"/],
+    [{ apiKey: KEY, hooks: { beforeSend: [] } }, /"beforeSend" is not a hook: use beforeRequest/],
+    [{ apiKey: KEY, flagCache: { get() {} } }, /flagCache must be an object with get\(key\) and set/],
   ])("refuses %o with SchematicConfigError", (options, message) => {
     expect(() => new SchematicClient(options as never)).toThrow(SchematicConfigError);
     expect(() => new SchematicClient(options as never)).toThrow(message);
