@@ -105,6 +105,8 @@ export class Flags {
   /** By flag: usage of this client's tracks still on their way that the answer already counts. */
   #counted: Record<string, number> = {};
   readonly #asks = new Map<string, Promise<Answers | undefined>>();
+  /** Flags the API said it does not know, told once each. */
+  readonly #missing = new Set<string>();
   #view: Checks = NONE;
   #values: Readonly<Record<string, boolean>> = NONE as never;
   #dirty = true;
@@ -281,6 +283,11 @@ export class Flags {
           got[check.flag] = check;
         }
         if (flag !== undefined) this.#config.answered?.(flag, got[flag]!.value, context);
+        for (const key in got)
+          if (got[key]!.reason === "Flag not found" && !this.#missing.has(key)) {
+            this.#missing.add(key);
+            this.#config.log(`flag "${key}" not found: check the key, or create the flag`);
+          }
         if (epoch === this.#epoch) {
           this.#merge(got, flag === undefined, data.plan);
           return got;

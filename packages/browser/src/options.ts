@@ -102,10 +102,14 @@ export interface SchematicOptions {
   /** Told of every event given up. */
   onDrop?: ((dropped: DroppedEvent) => void) | undefined;
   /**
-   * Logs each event and decision to the console (the key masked).
+   * Logs each event and decision (queued, delivered, dropped with its reason,
+   * error and request id), each request (method, URL, status, time), each
+   * retry (its delay and reason) and, once each, a flag the API does not know.
+   * `true` writes them with `console.debug`; a function gets them instead
+   * (route them to your own logger). Keys never appear.
    * @default false
    */
-  debug?: boolean | undefined;
+  debug?: boolean | ((...args: unknown[]) => void) | undefined;
   /**
    * `"event"`: one `POST /e` per event (the hosted API). `"batch"`: up to 100 events per `POST /batch`.
    * @default "event"
@@ -170,7 +174,8 @@ export const OPTION_RULES: Record<keyof SchematicOptions, OptionRule> = {
   maxAttempts: is.count(1),
   maxEventAge: is.ms(1),
   onDrop: is.function,
-  debug: is.switch,
+  debug: (v) =>
+    typeof v === "function" ? undefined : is.switch(v) && "true, false or a function like console.log",
   transport: is.oneOf("event", "batch"),
   flagCacheTtl: is.ms(0),
   trackFlagChecks: is.switch,

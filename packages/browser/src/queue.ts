@@ -10,6 +10,7 @@ import {
   type HttpClient,
   isPlainObject,
   monotonicNow,
+  type SchematicApiError,
   type Timers,
   type WireEvent,
   type WireTrackBody,
@@ -43,8 +44,9 @@ interface StoredEntryV0 {
  * Entries read back from storage (a closed tab's queue): the current shape
  * or the older one, each checked; anything else is left out, never sent.
  */
-export function readEntries(stored: unknown): Entry[] {
+export function readEntries(stored: unknown, log: (...args: unknown[]) => void): Entry[] {
   const out: Entry[] = [];
+  if (stored != null && !Array.isArray(stored)) log("discarded a stored queue of an unknown shape");
   if (Array.isArray(stored))
     for (const item of stored as (Entry & StoredEntryV0)[]) {
       const event = item?.event ?? item?.e;
@@ -53,6 +55,8 @@ export function readEntries(stored: unknown): Entry[] {
       if (item.waiting ?? item.w) entry.waiting = 1;
       out.push(entry);
     }
+  if (Array.isArray(stored) && out.length < stored.length)
+    log(`discarded ${stored.length - out.length} stored events of an unknown shape`);
   return out;
 }
 
@@ -320,7 +324,10 @@ export class EventQueue {
       if (retry === undefined) this.#drop(x, "rejected", error);
       else if (++x.attempts >= c.maxAttempts) this.#drop(x, "attempts", error);
     }
-    if (retry !== undefined) this.#changed();
+    if (retry !== undefined) {
+      c.log("retry in", retry, "ms:", (error as Error).message);
+      this.#changed();
+    }
     this.pump();
   }
 
@@ -332,7 +339,10 @@ export class EventQueue {
     else if (i > 0) this.#entries.splice(i, 1);
     x.resolve?.(result);
     this.#config.settled?.(x, result.status === "delivered");
-    this.#config.log(result.status, x.event.tracker_event_id);
+    const { error, reason } = result as { error?: SchematicApiError; reason?: string };
+    // A drop says why: its reason, the last error's message, the request id to quote to support.
+    const why = reason ? [reason, error?.message, error?.requestId].filter(Boolean) : [];
+    this.#config.log(result.status, x.event.type, x.event.tracker_event_id, ...why);
     this.#changed();
     for (const done of this.#waiters) done();
   }

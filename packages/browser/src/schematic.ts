@@ -20,6 +20,7 @@ import {
   jsonEqual,
   type Plan,
   SchematicConfigError,
+  SchematicNetworkError,
   type Storage,
   type TrackInput,
   toWireTrackBody,
@@ -114,14 +115,31 @@ export class Schematic {
     const writer = new Writer(o.storage ? neverThrowing(o.storage) : env.storage, timers);
     // The key's tail keeps two keys on one origin apart (publishable keys are public anyway).
     const prefix = `schematic:${this.#key.slice(-8)}:`;
-    const log = o.debug ? (...args: unknown[]) => console.debug("[schematic]", ...args) : () => {};
-    const http = (baseUrl: string, apiKey?: string) =>
+    const debug = o.debug;
+    const log =
+      typeof debug === "function"
+        ? debug
+        : debug
+          ? (...args: unknown[]) => console.debug("[schematic]", ...args)
+          : () => {};
+    let warned = false;
+    const http = (name: "apiUrl" | "eventUrl", apiKey?: string) =>
       new HttpClient({
-        baseUrl,
+        baseUrl: o[name],
         apiKey,
         clientVersion: CLIENT_VERSION,
         fetch: o.fetch,
         timers,
+        onResult: ({ method, url, status, ms, error }) => {
+          log(method, url, status ?? "no answer", `${ms} ms`, ...(error ? [(error as Error).message] : []));
+          // Said once, debug or not: a wrong URL otherwise only shows as retries.
+          if (error instanceof SchematicNetworkError && !warned) {
+            warned = true;
+            console.warn(
+              `[schematic] cannot reach ${o[name]} (${error.message}): is it running, and is ${name} right?`,
+            );
+          }
+        },
       });
     const boot = o.bootstrap;
     const store = new Store(this.#build);
@@ -130,9 +148,10 @@ export class Schematic {
       storageKey: `${prefix}s`,
       context: boot?.context ? validateContext(boot.context) : {},
       flags: () => flags.saved(),
+      log,
     });
     const flags: Flags = new Flags({
-      api: http(o.apiUrl, publishableKey),
+      api: http("apiUrl", publishableKey),
       session,
       timers,
       ttl: o.flagCacheTtl,
@@ -154,11 +173,12 @@ export class Schematic {
         if (c.user || c.company) queue.fill(c);
       },
       ready: () => queue.open(),
+      log,
     });
     const queue = new EventQueue({
       ...o,
       // `POST /e` carries the key in the body only; `POST /batch` also wants it as a header.
-      http: http(o.eventUrl, o.transport === "batch" ? publishableKey : undefined),
+      http: http("eventUrl", o.transport === "batch" ? publishableKey : undefined),
       writer,
       key: queueKey(prefix, tabs.id),
       timers,

@@ -44,10 +44,15 @@ function freezeContext(context: Context): Readonly<Context> {
 }
 
 /** `validate(value)`, or undefined when it is absent or does not pass. */
-function valid<T>(value: unknown, validate: (value: unknown) => T): T | undefined {
+function valid<T>(
+  value: unknown,
+  validate: (value: unknown) => T,
+  log: (...args: unknown[]) => void,
+): T | undefined {
   try {
     return value === undefined ? undefined : validate(value);
-  } catch {
+  } catch (error) {
+    log("discarded a stored value of an unknown shape:", (error as Error).message);
     return undefined;
   }
 }
@@ -60,6 +65,7 @@ export class Session {
   readonly #writer: Writer;
   readonly #storageKey: string;
   readonly #flags: () => Pick<Saved, "checks" | "plan">;
+  readonly #log: (...args: unknown[]) => void;
   #key: string | undefined;
 
   constructor(params: {
@@ -67,7 +73,9 @@ export class Session {
     storageKey: string;
     context: Context;
     flags: () => Pick<Saved, "checks" | "plan">;
+    log: (...args: unknown[]) => void;
   }) {
+    this.#log = params.log;
     this.#writer = params.writer;
     this.#storageKey = params.storageKey;
     this.#flags = params.flags;
@@ -80,10 +88,13 @@ export class Session {
    */
   restore(keepContext: boolean): Pick<Saved, "checks" | "plan"> {
     const saved = (readJson(this.#writer.storage, this.#storageKey) ?? {}) as Saved & SavedV0;
-    this.last = valid(saved.identify ?? saved.l, validateIdentify);
+    const log = this.#log;
+    this.last = valid(saved.identify ?? saved.l, validateIdentify, log);
     const id = saved.anonymousId ?? saved.u;
+    if (id !== undefined && (typeof id !== "string" || !id))
+      log("discarded a stored anonymous id that is not a string");
     this.anonymousId = typeof id === "string" && id ? id : uuid();
-    const context = keepContext ? undefined : valid(saved.context ?? saved.c, validateContext);
+    const context = keepContext ? undefined : valid(saved.context ?? saved.c, validateContext, log);
     if (!context) return {};
     this.set(context);
     return { checks: isPlainObject(saved.checks) ? saved.checks : undefined, plan: saved.plan };

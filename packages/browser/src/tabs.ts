@@ -32,6 +32,7 @@ export interface TabsConfig {
   adopt: (entries: Entry[]) => void;
   /** Called once the first look for closed tabs' queues is done (or has taken too long). */
   ready: () => void;
+  log: (...args: unknown[]) => void;
 }
 
 /** The longest the first look for closed tabs may hold back this tab's own sends. */
@@ -126,7 +127,7 @@ export class Tabs {
     const { writer, prefix } = this.#config;
     const { storage } = writer;
     const key = queueKey(prefix, id);
-    const stored = readEntries(readJson(storage, key));
+    const stored = readEntries(readJson(storage, key), this.#config.log);
     if (stored.length > 0) this.#config.adopt(stored);
     storage.remove(key);
     this.#index((index) => {

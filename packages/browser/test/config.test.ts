@@ -70,7 +70,12 @@ describe("construction", () => {
     ["a fraction for a count", { maxQueueSize: 2.5 }, /maxQueueSize must be a whole number ≥ 1; got 2.5/],
     ["no attempts", { maxAttempts: 0 }, /maxAttempts must be a whole number ≥ 1; got 0/],
     ["an unknown transport", { transport: "beacon" }, /transport must be "event" or "batch"; got "beacon"/],
-    ["a string for a switch", { debug: "yes" }, /debug must be true or false; got "yes"/],
+    ["a string for a switch", { trackFlagChecks: "yes" }, /trackFlagChecks must be true or false; got "yes"/],
+    [
+      "debug as a word",
+      { debug: "verbose" },
+      /debug must be true, false or a function like console.log; got "verbose"/,
+    ],
     [
       "a storage without its methods",
       { storage: {} },

@@ -183,13 +183,23 @@ describe("persistence", () => {
     storage.set("schematic:23456789:t", JSON.stringify({ junk: 0 }));
     storage.set("schematic:23456789:qjunk", JSON.stringify([null, 3, { e: "x" }, { event: { body: 1 } }]));
     const received = captureEvents();
-    const schematic = createClient({ storage });
+    const lines: string[] = [];
+    const schematic = createClient({ storage, debug: (...args) => lines.push(args.join(" ")) });
     expect(schematic.getContext()).toEqual({});
     expect(schematic.getSnapshot().checks).toEqual({});
     await Promise.all([schematic.track({ event: "ok" }), settle(1000)]);
     expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["ok"]);
     expect(received[0]!.event.tracker_user_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(storage.get("schematic:23456789:qjunk")).toBeNull();
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        "discarded a stored anonymous id that is not a string",
+        expect.stringMatching(
+          /^discarded a stored value of an unknown shape: .*user: must be a plain object/,
+        ),
+        "discarded 4 stored events of an unknown shape",
+      ]),
+    );
     schematic.close();
   });
 

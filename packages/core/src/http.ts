@@ -4,6 +4,7 @@
  * every failure mapped to a `SchematicError`. Nothing platform-specific: it
  * runs wherever `fetch` exists.
  */
+import { monotonicNow } from "./clock";
 import { SchematicApiError, SchematicError, SchematicNetworkError, SchematicTimeoutError } from "./errors";
 import { Backoff, parseRetryAfter, type RetryPolicy } from "./retry";
 import { defaultTimers, sleep, type Timers } from "./timers";
@@ -13,7 +14,21 @@ export interface ResponseLike {
   readonly ok: boolean;
   readonly status: number;
   readonly headers: { get(name: string): string | null };
+  /** The body as a stream, when the `fetch` gives one: read up to `MAX_RESPONSE_BYTES`. */
+  readonly body?: ReadableStream<Uint8Array> | null;
   text(): Promise<string>;
+}
+
+/** A response body longer than this (a misbehaving proxy streaming forever) fails the request instead of filling memory. */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** What `onResult` hears of each request: its status (none when it never got one), its time, and its error. */
+export interface RequestResult {
+  method: string;
+  url: string;
+  status?: number | undefined;
+  ms: number;
+  error?: unknown;
 }
 
 /** `fetch`, or anything that sends a request the same way and answers a `ResponseLike`. */
@@ -37,6 +52,27 @@ export interface HttpClientOptions {
   fetch?: FetchFunction | undefined;
   /** Timers for the per-attempt timeout. */
   timers?: Timers | undefined;
+  /** Told of each request once it is over (for debug lines). */
+  onResult?: ((result: RequestResult) => void) | undefined;
+}
+
+/** Reads a body as text, failing past `MAX_RESPONSE_BYTES`. */
+async function readText(response: ResponseLike): Promise<string> {
+  const reader = response.body?.getReader?.();
+  if (!reader) return response.text();
+  const decoder = new TextDecoder();
+  let text = "";
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > MAX_RESPONSE_BYTES) {
+      void reader.cancel().catch(() => {});
+      throw new Error(`the response body is over ${MAX_RESPONSE_BYTES} bytes, the most this client reads`);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 export interface RequestOptions {
@@ -80,10 +116,31 @@ export class HttpClient {
    * choice: `requestWithRetries`, or a queue of its own.
    */
   request<T = unknown>(options: RequestOptions): Promise<T> {
-    return this.#attempt(options) as Promise<T>;
+    const report = this.#options.onResult;
+    if (!report) return this.#attempt(options) as Promise<T>;
+    const started = monotonicNow();
+    const seen: { status?: number } = {};
+    const done = (error?: unknown) =>
+      report({
+        method: options.method ?? "POST",
+        url: this.#baseUrl + options.path,
+        status: seen.status,
+        ms: Math.round(monotonicNow() - started),
+        error,
+      });
+    return (this.#attempt(options, seen) as Promise<T>).then(
+      (body) => {
+        done();
+        return body;
+      },
+      (error: unknown) => {
+        done(error);
+        throw error;
+      },
+    );
   }
 
-  async #attempt(options: RequestOptions): Promise<unknown> {
+  async #attempt(options: RequestOptions, seen: { status?: number } = {}): Promise<unknown> {
     const method = options.method ?? "POST";
     const url = this.#baseUrl + options.path;
     const timeout = options.timeout ?? this.#options.timeout ?? 10_000;
@@ -118,7 +175,8 @@ export class HttpClient {
       if (method !== "GET") init.body = (options.json ?? JSON.stringify(options.body ?? {})) as BodyInit;
       if (options.keepalive) init.keepalive = true;
       const response = await fetchFn(url, init).catch(fail);
-      const text = await response.text().catch(fail);
+      seen.status = response.status;
+      const text = await readText(response).catch(fail);
       const body = parseBody(text);
       if (!response.ok) {
         const requestId = response.headers.get("x-request-id") ?? undefined;

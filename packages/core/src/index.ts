@@ -17,8 +17,15 @@ export {
   SchematicValidationError,
 } from "./errors";
 export { isPlainObject, LIMITS, utf8Length } from "./fields";
-export type { FetchFunction, HttpClientOptions, RequestOptions, ResponseLike, RetryOptions } from "./http";
-export { HttpClient, parseBody, requestWithRetries } from "./http";
+export type {
+  FetchFunction,
+  HttpClientOptions,
+  RequestOptions,
+  RequestResult,
+  ResponseLike,
+  RetryOptions,
+} from "./http";
+export { HttpClient, MAX_RESPONSE_BYTES, parseBody, requestWithRetries } from "./http";
 export { isPublishableKey, isSecretKey, maskKey } from "./keys";
 export type { Logger, LogLevel } from "./logger";
 export { createLogger } from "./logger";

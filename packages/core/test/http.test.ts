@@ -6,6 +6,7 @@ import {
   isSchematicApiError,
   isSchematicNetworkError,
   isSchematicTimeoutError,
+  MAX_RESPONSE_BYTES,
   requestWithRetries,
   SchematicApiError,
   SchematicNetworkError,
@@ -71,6 +72,66 @@ describe("HttpClient requests", () => {
     );
     await expect(client({ apiKey: undefined }).request({ path: "/e", json: "{}" })).resolves.toBeUndefined();
     expect(header).toBeNull();
+  });
+});
+
+describe("HttpClient bounds what it reads and tells what it sent", () => {
+  it("fails a response that streams forever once it passes MAX_RESPONSE_BYTES, and cancels it", async () => {
+    let cancelled = false;
+    const chunk = new Uint8Array(64 * 1024).fill(32);
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.enqueue(chunk),
+      cancel: () => {
+        cancelled = true;
+      },
+    });
+    const fetch = async () => new Response(endless, { status: 200 });
+    const error = await rejection(client({ fetch }).request({ path: "/users" }));
+    expect(error).toBeInstanceOf(SchematicNetworkError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`POST ${API}/users failed: the response body is over ${MAX_RESPONSE_BYTES} bytes`),
+    );
+    expect(cancelled).toBe(true);
+  });
+
+  it("reads a body within the bound whole, across chunks and multi-byte characters", async () => {
+    const text = JSON.stringify({ name: "Zoë ".repeat(50_000) });
+    server.use(http.post(`${API}/users`, () => new HttpResponse(text, { status: 200 })));
+    expect(await client().request({ path: "/users" })).toEqual(JSON.parse(text));
+  });
+
+  it("tells onResult each request's method, URL, status and time, and its error", async () => {
+    server.use(
+      http.post(`${API}/ok`, () => HttpResponse.json({}, { status: 201 })),
+      http.post(`${API}/bad`, () => HttpResponse.json({ error: "no" }, { status: 422 })),
+    );
+    const results: unknown[] = [];
+    const c = client({ onResult: (result) => results.push(result) });
+    await c.request({ path: "/ok" });
+    await rejection(c.request({ path: "/bad" }));
+    await rejection(
+      client({
+        onResult: (r) => results.push(r),
+        fetch: () => Promise.reject(new TypeError("refused")),
+      }).request({ path: "/x", method: "GET" }),
+    );
+    expect(results).toEqual([
+      { method: "POST", url: `${API}/ok`, status: 201, ms: expect.any(Number), error: undefined },
+      {
+        method: "POST",
+        url: `${API}/bad`,
+        status: 422,
+        ms: expect.any(Number),
+        error: expect.any(SchematicApiError),
+      },
+      {
+        method: "GET",
+        url: `${API}/x`,
+        status: undefined,
+        ms: expect.any(Number),
+        error: expect.any(SchematicNetworkError),
+      },
+    ]);
   });
 });
 
