@@ -4,17 +4,8 @@
  * flight, kept fresh, and shown with this client's own tracked usage that
  * the API has not counted yet.
  *
- * - Usage: a queued `track` of the current company adds its quantity to every
- *   check metered by its event (and turns the value off at a numeric
- *   allocation). It is counted from the queue itself, which is persisted, so
- *   a reload neither loses nor double-counts it; once delivered it is owed
- *   until an answer counts it. Which of this client's tracks an answer
- *   counts is read from how far the usage grew since the previous answer:
- *   the growth goes to this client's tracks already sent, oldest first (the
- *   server counts them in that order). So a push that counted a track whose
- *   delivery is still on its way, or one that lags behind the next track,
- *   shows each track once. Another client's usage arriving at the same time
- *   is shown a moment late, never twice.
+ * - Usage: each check metered by an event is shown with this client's own
+ *   tracked usage the API has not counted yet (see `usage.ts`).
  * - Freshness: answers had while the context's identify is on its way (the
  *   identify may create the company or change the traits rules read) are
  *   asked again once it is delivered; on a context change the values shown
@@ -31,7 +22,6 @@ import {
   monotonicNow,
   type Plan,
   type Timers,
-  validatedJson,
   type WireFlagCheck,
   type WireFlagsCheck,
   type WireTrackBody,
@@ -39,6 +29,7 @@ import {
 import type { LiveConnection } from "./live";
 import type { Entry } from "./queue";
 import type { Saved, Session } from "./session";
+import { Usage } from "./usage";
 
 export type Checks = Readonly<Record<string, Readonly<FlagCheck>>>;
 /** One request's answers, by flag. */
@@ -63,17 +54,6 @@ const NONE: Checks = freeze({});
 
 /** The same content in the same field order (answers come from one converter); a `Date` by its time, which `jsonEqual` cannot see. */
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** `check` with `quantity` more usage; at a numeric allocation it turns off. */
-function addUsage(check: Readonly<FlagCheck>, quantity: number): Readonly<FlagCheck> {
-  const used = (check.featureUsage ?? 0) + quantity;
-  const out = { ...check, featureUsage: used };
-  if (check.featureAllocation !== undefined && used >= check.featureAllocation) {
-    out.value = false;
-    out.featureUsageExceeded = true;
-  }
-  return freeze(out);
-}
 
 /** Checks as stored or bootstrapped: each shaped like a check (the reset time revived), anything else left out. */
 function readChecks(value: unknown): Record<string, FlagCheck> {
@@ -100,10 +80,7 @@ export class Flags {
   #previous: Checks = NONE;
   /** When each answer came (monotonic ms); restored answers have none, so they are asked again. */
   #fresh: Record<string, number> = {};
-  /** By flag: this client's delivered usage no answer has counted yet. */
-  #owed: Record<string, number> = {};
-  /** By flag: usage of this client's tracks still on their way that the answer already counts. */
-  #counted: Record<string, number> = {};
+  readonly #usage: Usage;
   readonly #asks = new Map<string, Promise<Answers | undefined>>();
   /** Flags the API said it does not know, told once each. */
   readonly #missing = new Set<string>();
@@ -125,6 +102,7 @@ export class Flags {
 
   constructor(config: FlagsConfig) {
     this.#config = config;
+    this.#usage = new Usage({ queued: config.queued, company: () => config.session.context.company });
   }
 
   /** Takes bootstrapped (`fresh`) or stored answers. */
@@ -142,13 +120,12 @@ export class Flags {
     this.#dirty = true;
   }
 
-  /** What is stored for the next page: the answers, never this client's pending usage (the queue holds that). */
+  /** What is stored for the next page: the answers with the usage this client delivered and they do not count yet; never its queued usage (the queue holds that). */
   saved(): Pick<Saved, "checks" | "plan"> {
     const checks: Record<string, Readonly<FlagCheck>> = {};
     let any = false;
     for (const flag in this.#answers) {
-      const owed = this.#owed[flag];
-      checks[flag] = owed ? addUsage(this.#answers[flag]!, owed) : this.#answers[flag]!;
+      checks[flag] = this.#usage.owed(flag, this.#answers[flag]!);
       any = true;
     }
     return { checks: any ? checks : undefined, plan: this.plan };
@@ -186,8 +163,7 @@ export class Flags {
     this.#previous = this.checks;
     this.#answers = {};
     this.#fresh = {};
-    this.#owed = {};
-    this.#counted = {};
+    this.#usage.reset();
     this.#again = this.#previous !== NONE;
     this.#changed();
   }
@@ -233,15 +209,8 @@ export class Flags {
       if (this.#again || this.#asks.size > 0) this.#refresh();
       return;
     }
-    const body = event.body as WireTrackBody;
-    if (!delivered || event.type !== "track" || !this.#ours(body)) return;
-    for (const flag in this.#answers) {
-      if (this.#answers[flag]!.featureUsageEvent !== body.event) continue;
-      const counted = this.#counted[flag] ?? 0;
-      const taken = Math.min(counted, body.quantity);
-      this.#counted[flag] = counted - taken;
-      this.#owed[flag] = (this.#owed[flag] ?? 0) + body.quantity - taken;
-    }
+    if (delivered && event.type === "track")
+      this.#usage.delivered(event.body as WireTrackBody, this.#answers);
   }
 
   /** While mounted, answers shown are asked again every `flagCacheTtl`; restored ones at once. */
@@ -342,7 +311,7 @@ export class Flags {
       const now = monotonicNow();
       for (const flag in got) {
         this.#fresh[flag] = now;
-        this.#attribute(flag, this.#answers[flag]?.featureUsage, got[flag]!);
+        this.#usage.answered(flag, this.#answers[flag]?.featureUsage, got[flag]!);
         if (same(this.#answers[flag], got[flag])) continue;
         this.#answers[flag] = got[flag]!;
         changed = true;
@@ -363,49 +332,6 @@ export class Flags {
     this.#config.changed();
   }
 
-  /**
-   * A new answer for `flag` with usage grown from `was`: the growth counts
-   * what this client owes first, then its tracks sent and not answered yet.
-   * With nothing to compare (a first answer, a new period, no usage), what
-   * was delivered is taken as counted, what is on its way as not.
-   */
-  #attribute(flag: string, was: number | undefined, check: FlagCheck): void {
-    const now = check.featureUsage;
-    if (was === undefined || now === undefined || now < was) {
-      this.#owed[flag] = this.#counted[flag] = 0;
-      return;
-    }
-    const owed = this.#owed[flag] ?? 0;
-    const grown = (this.#counted[flag] ?? 0) + now - was;
-    const taken = Math.min(owed, grown);
-    this.#owed[flag] = owed - taken;
-    this.#counted[flag] = Math.min(grown - taken, this.#usage(check)[1]);
-  }
-
-  /** This client's queued usage for `check`'s event: all of it, and what is on its way. */
-  #usage(check: FlagCheck): [queued: number, sent: number] {
-    let queued = 0;
-    let sent = 0;
-    for (const entry of this.#config.queued()) {
-      const body = entry.event.body as WireTrackBody;
-      if (entry.event.type !== "track" || body.event !== check.featureUsageEvent || !this.#ours(body))
-        continue;
-      queued += body.quantity;
-      if (entry.sent !== undefined) sent += body.quantity;
-    }
-    return [queued, sent];
-  }
-
-  /** A track of the current company (by identity first: most take the context's own map). */
-  #ours(body: WireTrackBody): boolean {
-    const company = this.#config.session.context.company;
-    return (
-      !!company &&
-      !!body.company &&
-      (body.company === company || validatedJson(body.company) === validatedJson(company))
-    );
-  }
-
   #build(): void {
     this.#dirty = false;
     const shown: Record<string, Readonly<FlagCheck>> = { ...this.#previous, ...this.#answers };
@@ -415,10 +341,8 @@ export class Flags {
       for (const flag in shown) {
         const check = shown[flag]!;
         if (!check.featureUsageEvent) continue;
-        const [queued, sent] = this.#usage(check);
-        const quantity = (this.#owed[flag] ?? 0) + queued - Math.min(this.#counted[flag] ?? 0, sent);
-        if (!quantity) continue;
-        const next = addUsage(check, quantity);
+        const next = this.#usage.shown(flag, check);
+        if (next === check) continue;
         const before = this.#view[flag];
         // The same usage as last time: the same object, so a component reading it does not re-render.
         shown[flag] =

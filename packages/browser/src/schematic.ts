@@ -1,7 +1,8 @@
 /**
  * `Schematic`, the browser client: a facade over its rooms — the session
  * (context, anonymous id, what is stored), the event queue, the flags and
- * the external store — and their wiring. Construction reads the stored
+ * the external store — which `wiring.ts` builds. Construction checks the key
+ * and options, reads the stored
  * session (so the first snapshot shows it) and starts nothing; timers, page
  * listeners and tab coordination start with `mount()` or the first call
  * that needs them, and stop with the last `unmount()` or `close()`.
@@ -9,61 +10,27 @@
 import {
   type Context,
   checkOptions,
-  createEvent,
-  defaultTimers,
   describeValue,
-  type EventType,
   type FlagCheck,
-  HttpClient,
   type IdentifyInput,
   isSecretKey,
   jsonEqual,
   type Plan,
   SchematicConfigError,
-  SchematicNetworkError,
-  type Storage,
   type TrackInput,
   toWireTrackBody,
-  VERSION,
   validateContext,
   validateFlagKey,
   validateIdentify,
   validateTrack,
-  type WireEvent,
   type WireIdentifyBody,
-  webStorage,
-  withDefaults,
 } from "@schematic-sdk/core";
-import { Flags } from "./flags";
-import {
-  DEFAULTS,
-  type DeliveryResult,
-  OPTION_RULES,
-  type SchematicOptions,
-  type SchematicSnapshot,
-} from "./options";
-import { browserPlatform } from "./platform";
-import { EventQueue } from "./queue";
-import { Session } from "./session";
-import { Store } from "./store";
-import { queueKey, Tabs } from "./tabs";
-import { Writer } from "./writer";
-
-type Resolved = SchematicOptions & typeof DEFAULTS;
-
-const CLIENT_VERSION = `@schematic-sdk/browser@${VERSION}`;
-
-/**
- * A storage given in the options, held to the seam's promise that it never
- * throws: once it does (a full quota, a broken adapter), everything moves to
- * memory — what it held included — and keeps working.
- */
-const neverThrowing = (storage: Storage): Storage =>
-  webStorage(() => ({
-    getItem: (key) => storage.get(key),
-    setItem: (key, value) => storage.set(key, value),
-    removeItem: (key) => storage.remove(key),
-  }));
+import type { Flags } from "./flags";
+import { type DeliveryResult, OPTION_RULES, type SchematicOptions, type SchematicSnapshot } from "./options";
+import type { EventQueue } from "./queue";
+import type { Session } from "./session";
+import type { Store } from "./store";
+import { type Resolved, type Rooms, wire } from "./wiring";
 
 /**
  * The Schematic browser client.
@@ -76,7 +43,6 @@ const neverThrowing = (storage: Storage): Storage =>
  * ```
  */
 export class Schematic {
-  readonly #key: string;
   readonly #options: Resolved;
   readonly #store: Store;
   readonly #server: SchematicSnapshot;
@@ -87,6 +53,7 @@ export class Schematic {
   readonly #lifecycle: { start(): void; stop(): void };
   /** Opens the live socket (loading its code the first time) when `live` is on. */
   readonly #openLive: () => void;
+  readonly #event: Rooms["event"];
   #mounts = 0;
   #running = false;
   #closed = false;
@@ -105,142 +72,16 @@ export class Schematic {
     if (isSecretKey(publishableKey))
       fail("that is a secret key (sch_…), which must stay on your server; pass your publishable key (api_…)");
     checkOptions("Schematic", options, OPTION_RULES);
-    this.#key = publishableKey;
-    const o = withDefaults(DEFAULTS, options);
-    const live = o.live;
-    this.#options = o;
-    const env = browserPlatform();
-    const timers = o.timers ?? defaultTimers;
-    const lifecycle = o.lifecycle ?? env.lifecycle;
-    const writer = new Writer(o.storage ? neverThrowing(o.storage) : env.storage, timers);
-    // The key's tail keeps two keys on one origin apart (publishable keys are public anyway).
-    const prefix = `schematic:${this.#key.slice(-8)}:`;
-    const debug = o.debug;
-    const log =
-      typeof debug === "function"
-        ? debug
-        : debug
-          ? (...args: unknown[]) => console.debug("[schematic]", ...args)
-          : () => {};
-    let warned = false;
-    const http = (name: "apiUrl" | "eventUrl", apiKey?: string) =>
-      new HttpClient({
-        baseUrl: o[name],
-        apiKey,
-        clientVersion: CLIENT_VERSION,
-        fetch: o.fetch,
-        timers,
-        onResult: ({ method, url, status, ms, error }) => {
-          log(method, url, status ?? "no answer", `${ms} ms`, ...(error ? [(error as Error).message] : []));
-          // Said once, debug or not: a wrong URL otherwise only shows as retries.
-          if (error instanceof SchematicNetworkError && !warned) {
-            warned = true;
-            console.warn(
-              `[schematic] cannot reach ${o[name]} (${error.message}): is it running, and is ${name} right?`,
-            );
-          }
-        },
-      });
-    const boot = o.bootstrap;
-    const store = new Store(this.#build);
-    const session: Session = new Session({
-      writer,
-      storageKey: `${prefix}s`,
-      context: boot?.context ? validateContext(boot.context) : {},
-      flags: () => flags.saved(),
-      log,
-    });
-    const flags: Flags = new Flags({
-      api: http("apiUrl", publishableKey),
-      session,
-      timers,
-      ttl: o.flagCacheTtl,
-      queued: () => queue.entries,
-      changed: store.changed,
-      log,
-      answered: o.trackFlagChecks
-        ? (flag, value, context) => void queue.enqueue(this.#event("flag_check", { flag, value, ...context }))
-        : undefined,
-    });
-    const tabs = new Tabs({
-      writer,
-      timers,
-      locks: o.locks === undefined ? env.locks : o.locks,
-      prefix,
-      adopt: (entries) => {
-        queue.adopt(entries);
-        const c = session.context;
-        if (c.user || c.company) queue.fill(c);
-      },
-      ready: () => queue.open(),
-      log,
-    });
-    const queue = new EventQueue({
-      ...o,
-      // `POST /e` carries the key in the body only; `POST /batch` also wants it as a header.
-      http: http("eventUrl", o.transport === "batch" ? publishableKey : undefined),
-      writer,
-      key: queueKey(prefix, tabs.id),
-      timers,
-      online: () => lifecycle.online(),
-      changed: () => {
-        flags.queueChanged();
-        store.changed();
-      },
-      settled: (entry, delivered) => flags.settled(entry, delivered),
-      log,
-      batch: o.transport === "batch",
-    });
-    this.#store = store;
-    this.#session = session;
-    this.#flags = flags;
-    this.#queue = queue;
-    if (boot?.flags || boot?.checks) flags.load({ ...boot, fresh: true });
-    this.#server = store.get();
-    const restored = session.restore(!!boot?.context);
-    if (!(boot?.flags || boot?.checks)) flags.load(restored);
-    if (session.context !== this.#server.context) store.changed();
-    let off: (() => void) | undefined;
-    this.#lifecycle = {
-      start: () => {
-        session.save();
-        off = lifecycle.subscribe((event) => {
-          if (event === "online") return queue.pump();
-          if (event === "pageshow") {
-            tabs.start();
-            return queue.show();
-          }
-          queue.pump(true);
-          writer.flush();
-          if (event === "pagehide") {
-            queue.hidden = true;
-            tabs.stop();
-          }
-        });
-        tabs.start();
-      },
-      stop: () => {
-        off?.();
-        queue.hold();
-        writer.flush();
-        tabs.stop();
-      },
-    };
-    this.#openLive = () => {
-      if (!live) return;
-      // A chunk of its own: an app with live updates off never loads it. It resolves after `mount()` returned.
-      import("./live").then(
-        ({ openLive }) =>
-          this.#mounts > 0 &&
-          !this.#closed &&
-          openLive({
-            flags,
-            context: session.context,
-            options: { ...o, apiKey: publishableKey, clientVersion: CLIENT_VERSION, timers, lifecycle, log },
-          }),
-        (error: unknown) => console.warn("[schematic] live:", error),
-      );
-    };
+    const rooms = wire(publishableKey, options, () => this.#mounts > 0 && !this.#closed);
+    this.#options = rooms.options;
+    this.#store = rooms.store;
+    this.#server = rooms.server;
+    this.#session = rooms.session;
+    this.#flags = rooms.flags;
+    this.#queue = rooms.queue;
+    this.#lifecycle = rooms.lifecycle;
+    this.#openLive = rooms.openLive;
+    this.#event = rooms.event;
   }
 
   /**
@@ -421,10 +262,6 @@ export class Schematic {
     return flags.known(key) ?? got?.[key];
   }
 
-  #event(type: EventType, body: WireEvent["body"]): WireEvent {
-    return createEvent({ apiKey: this.#key, type, body, trackerUserId: this.#session.anonymousId });
-  }
-
   #setContext(context: Context): void {
     const session = this.#session;
     if (!session.set(context)) return;
@@ -432,17 +269,4 @@ export class Schematic {
     if (context.user || context.company) this.#queue.fill(session.context);
     session.save();
   }
-
-  readonly #build = (): SchematicSnapshot => {
-    const { pending, delivered, dropped } = this.#queue ?? {};
-    const flags = this.#flags;
-    return Object.freeze({
-      context: this.#session.context,
-      flags: flags.values,
-      checks: flags.checks,
-      plan: flags.plan,
-      isReady: flags.ready,
-      queue: Object.freeze({ pending: pending ?? 0, delivered: delivered ?? 0, dropped: dropped ?? 0 }),
-    });
-  };
 }
