@@ -9,10 +9,14 @@ import { CorsPolicy } from "./cors";
 import { createEmulator, type Emulator, internalsOf } from "./emulator";
 import { type FlagsConfig, parseFlagsConfig } from "./flags";
 import type { RequestHandler } from "./handler";
-import { serveLive } from "./live";
+import { INSPECTOR_STREAM_PATH } from "./inspector/page";
+import { createInspectorStream } from "./inspector/stream";
+import { createLive, LIVE_PATH } from "./live";
 import { checkOptionNames } from "./optionNames";
 import { EMULATOR_OPTION_NAMES, type EmulatorOptions, emulatorDefaults } from "./options";
 import { loadDataFile, type Persistence, persistStore } from "./persistence";
+import { globalTimers } from "./timers";
+import { serveUpgrades } from "./upgrades";
 
 /** One answered request, as the CLI prints it. */
 export interface RequestLine {
@@ -164,15 +168,32 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     persistence = persistStore(emulator.store, dataFile, persistDelay ?? emulatorDefaults.persistDelay);
   }
   const maxBodyBytes = options.maxBodyBytes ?? emulatorDefaults.maxBodyBytes;
-  const { handle, faults } = internalsOf(emulator);
+  const { handle, faults, inspectorToken } = internalsOf(emulator);
   const server = createServer({ keepAlive: true }, serve(handle, maxBodyBytes, onRequest));
-  const stopLive = serveLive(server, {
+  const timers = globalTimers;
+  const live = createLive({
     store: emulator.store,
     faults,
-    cors: new CorsPolicy(rest.cors ?? []),
     maxBodyDepth: rest.maxBodyDepth ?? emulatorDefaults.maxBodyDepth,
     pushDelay: pushDelay ?? emulatorDefaults.pushDelay,
+    timers,
+    onClients: () => inspector.touch(["stats"]),
   });
+  const inspector = createInspectorStream({
+    store: emulator.store,
+    token: inspectorToken,
+    timers,
+    liveClients: () => live.clients,
+  });
+  const stopUpgrades = serveUpgrades(server, new CorsPolicy(rest.cors ?? []), {
+    [LIVE_PATH]: live.handle,
+    [INSPECTOR_STREAM_PATH]: inspector.handle,
+  });
+  const stopLive = () => {
+    stopUpgrades();
+    live.close();
+    inspector.close();
+  };
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
   try {

@@ -118,6 +118,18 @@ export class EmulatorStore {
     return this.requestLog.entries(filter);
   }
 
+  /**
+   * What was set at run time (admin routes, the inspector) for the company
+   * holding `keys`: its plan (`null`: the catalog decides) and its overrides.
+   */
+  assignmentsOf(keys: Keys): { plan: string | null; overrides: Record<string, EntitlementValue> } {
+    const company = this.#company(keys);
+    return {
+      plan: this.#entitlements.plan(company.id) ?? null,
+      overrides: structuredClone(this.#entitlements.overridesOf(company.id)),
+    };
+  }
+
   getFlags(): FlagsConfig {
     return structuredClone(this.#flags);
   }
