@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Catalog, parseCatalog } from "./catalog";
+import { type CatalogReload, watchCatalogFile } from "./catalogFile";
 import { CorsPolicy } from "./cors";
 import { createEmulator, type Emulator, internalsOf } from "./emulator";
 import { type FlagsConfig, parseFlagsConfig } from "./flags";
@@ -14,6 +15,7 @@ import { createInspectorStream } from "./inspector/stream";
 import { createLive, LIVE_PATH } from "./live";
 import { checkOptionNames } from "./optionNames";
 import { EMULATOR_OPTION_NAMES, type EmulatorOptions, emulatorDefaults } from "./options";
+import { onPeriodEnds } from "./periodEnds";
 import { loadDataFile, type Persistence, persistStore } from "./persistence";
 import { globalTimers } from "./timers";
 import { serveUpgrades } from "./upgrades";
@@ -40,8 +42,15 @@ export interface StartEmulatorOptions extends Omit<EmulatorOptions, "flags" | "c
   dataFile?: string;
   /** Flags, or the path of a flags file. */
   flags?: FlagsConfig | string;
-  /** A catalog, or the path of a catalog file. */
+  /**
+   * A catalog, or the path of a catalog file. A file is watched: each time it
+   * changes it is read again and, when it is a good catalog, replaces the one
+   * in use (live clients whose answers change get a push); a bad one is
+   * reported through `onCatalogReload` and the previous catalog stays.
+   */
   catalog?: Catalog | string;
+  /** Called after the catalog file was read again (the CLI prints a line). */
+  onCatalogReload?: (reload: CatalogReload) => void;
   /** Milliseconds between a change and the data file write. @default 250 */
   persistDelay?: number;
   /** Called after each answer (the CLI prints a line). */
@@ -58,6 +67,7 @@ const START_OPTION_NAMES = [
   "persistDelay",
   "onRequest",
   "pushDelay",
+  "onCatalogReload",
 ] as const;
 
 /** A started emulator. */
@@ -151,6 +161,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     persistDelay,
     onRequest,
     pushDelay,
+    onCatalogReload,
     ...rest
   } = options;
   const emulator = createEmulator({
@@ -189,7 +200,27 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     [LIVE_PATH]: live.handle,
     [INSPECTOR_STREAM_PATH]: inspector.handle,
   });
+  // Usage periods ending change the answers of contexts with metered usage: they get a push.
+  const stopPeriods = onPeriodEnds({
+    now: () => (rest.now ?? Date.now)(),
+    timers,
+    onEnd: () => {
+      live.changed();
+      inspector.touch(["companies"]);
+    },
+  });
+  const stopWatching =
+    typeof catalog === "string"
+      ? watchCatalogFile({
+          path: catalog,
+          timers,
+          apply: (next) => emulator.store.setCatalog(next),
+          ...(onCatalogReload && { report: onCatalogReload }),
+        })
+      : () => {};
   const stopLive = () => {
+    stopWatching();
+    stopPeriods();
     stopUpgrades();
     live.close();
     inspector.close();
