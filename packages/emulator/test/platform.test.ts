@@ -14,6 +14,7 @@ const nodeOnly = new Set([
   "persistence.ts",
   "live.ts",
   "upgrades.ts",
+  "catalogFile.ts",
 ]);
 
 /** The main entry bundled as a worker or a browser app would (no Node built-ins, nothing external). */
