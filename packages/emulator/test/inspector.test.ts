@@ -157,3 +157,38 @@ describe("the inspector page's script", () => {
     expect(committed).toBe(await clientModule());
   });
 });
+
+describe("reading the latest of a large store", () => {
+  it("store reads take `last`; the inspector shows the latest 200, newest first, with the totals", async () => {
+    const { call, store } = setup();
+    const events = Array.from({ length: 250 }, (_, i) => ({
+      type: i % 2 ? "track" : "identify",
+      body:
+        i % 2
+          ? { event: `e${i}`, company: { id: "c" } }
+          : { keys: { id: `u${i}` }, company: { keys: { id: `c${i}` } } },
+    }));
+    await call("POST", "/batch", { events });
+    expect(store.events({ last: 2 }).map((e) => e.body.event ?? "identify")).toEqual(["identify", "e249"]);
+    expect(store.events({ type: "track", last: 2 }).map((e) => e.body.event)).toEqual(["e247", "e249"]);
+    expect(store.events({ last: 0 })).toEqual([]);
+    expect(store.companies({ last: 1 })[0]?.keys).toEqual([
+      expect.objectContaining({ key: "id", value: "c248" }),
+    ]);
+    expect(store.users({ last: 3 })).toHaveLength(3);
+    const c = store.findCompany({ id: "c" })!;
+    expect(store.getCompany(c.id)?.keys[0]?.value).toBe("c");
+    expect(store.getCompany("comp_missing")).toBeUndefined();
+    const c0 = store.findCompany({ id: "c0" })!;
+    expect(store.usersOf(c0.id).map((u) => u.keys[0]?.value)).toEqual(["u0"]);
+
+    const { data } = (await call("GET", "/inspector/state", undefined, { key: null })).json;
+    expect(data.events.total).toBe(250);
+    expect(data.events.items).toHaveLength(200);
+    expect(data.events.items[0].event).toBe("e249");
+    expect(data.companies.total).toBe(126);
+    expect(data.companies.items).toHaveLength(126);
+    expect(data.users).toMatchObject({ total: 125 });
+    expect(data.users.items[0].companies[0].id).toBe(store.findCompany({ id: "c248" })!.id);
+  });
+});

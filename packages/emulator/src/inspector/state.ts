@@ -19,7 +19,14 @@ import type {
 } from "./stateTypes";
 
 /** How many of each list the page gets (the latest). */
-export const INSPECTOR_LIMITS = Object.freeze({ companies: 200, users: 200, events: 200, requests: 200 });
+export const INSPECTOR_LIMITS = Object.freeze({
+  companies: 200,
+  users: 200,
+  events: 200,
+  requests: 200,
+  /** Users shown per company. */
+  members: 20,
+});
 
 /** What the state needs besides the store. */
 export interface InspectorSources {
@@ -31,23 +38,14 @@ export interface InspectorSources {
 const keysOf = (keys: WireEntityKey[]) => keys.map(({ key, value }) => ({ key, value }));
 const toKeys = (keys: WireEntityKey[]): Keys => Object.fromEntries(keys.map((k) => [k.key, k.value]));
 
-/** The latest `limit` of a list held oldest first, newest first. */
-function latest<T, U>(items: T[], limit: number, map: (item: T) => U): Listed<U> {
-  return { items: items.slice(-limit).reverse().map(map), total: items.length };
+/** The latest of a list the store cuts, newest first, with the list's full length. */
+function latest<T, U>(items: T[], total: number, map: (item: T) => U): Listed<U> {
+  return { items: items.reverse().map(map), total };
 }
 
 function companies(store: EmulatorStore): Listed<InspectorCompany> {
-  const all = store.companies();
-  const users = store.users();
-  const byCompany = new Map<string, Array<{ id: string; name: string }>>();
-  for (const user of users) {
-    for (const m of user.company_memberships) {
-      const list = byCompany.get(m.company_id) ?? [];
-      list.push({ id: user.id, name: user.name });
-      byCompany.set(m.company_id, list);
-    }
-  }
-  return latest(all, INSPECTOR_LIMITS.companies, (company) => {
+  const shown = store.companies({ last: INSPECTOR_LIMITS.companies });
+  return latest(shown, store.stats().companies, (company) => {
     const keys = toKeys(company.keys);
     const { flags, plan } = store.answersFor({ company: keys });
     const assigned = company.keys.length > 0 ? store.assignmentsOf(keys) : { plan: null, overrides: {} };
@@ -60,22 +58,30 @@ function companies(store: EmulatorStore): Listed<InspectorCompany> {
       planSetAtRuntime: assigned.plan !== null,
       overrides: assigned.overrides,
       answers: flags,
-      users: byCompany.get(company.id) ?? [],
+      users: store
+        .usersOf(company.id, { last: INSPECTOR_LIMITS.members })
+        .map((u) => ({ id: u.id, name: u.name })),
+      userCount: company.user_count,
       updatedAt: company.updated_at,
     };
   });
 }
 
 function users(store: EmulatorStore): Listed<InspectorUser> {
-  const names = new Map(store.companies().map((c) => [c.id, c.name]));
-  return latest(store.users(), INSPECTOR_LIMITS.users, (user) => ({
+  const names = new Map<string, string>();
+  const nameOf = (id: string) => {
+    if (!names.has(id)) names.set(id, store.getCompany(id)?.name ?? "");
+    return names.get(id)!;
+  };
+  const shown = store.users({ last: INSPECTOR_LIMITS.users });
+  return latest(shown, store.stats().users, (user) => ({
     id: user.id,
     name: user.name,
     keys: keysOf(user.keys),
     traits: user.traits,
     companies: user.company_memberships.map((m) => ({
       id: m.company_id,
-      name: names.get(m.company_id) ?? "",
+      name: nameOf(m.company_id),
     })),
     lastSeenAt: user.last_seen_at,
   }));
@@ -93,7 +99,7 @@ function companyKeysOf(event: StoredEvent): Keys | undefined {
 }
 
 function events(store: EmulatorStore): Listed<InspectorEvent> {
-  return latest(store.events(), INSPECTOR_LIMITS.events, (e) => {
+  return latest(store.events({ last: INSPECTOR_LIMITS.events }), store.stats().events, (e) => {
     const keys = companyKeysOf(e);
     const name = e.body.event;
     return {

@@ -28,7 +28,9 @@ export interface InspectorCompany {
   overrides: Record<string, EntitlementValue>;
   /** Every flag's answer for this company, with its reason, as a flag check gets it. */
   answers: WireFlagCheck[];
+  /** Its latest users (at most 20), and how many it has. */
   users: Array<{ id: string; name: string }>;
+  userCount: number;
   updatedAt: string;
 }
 

@@ -1,9 +1,11 @@
 /**
  * The inspector's stream (`GET /inspector/stream`, a WebSocket): the whole
  * state when a page connects, then, after each change, the sections it
- * touched. Changes are gathered for a few milliseconds and pushes to one
- * page are at least `interval` apart, so a burst of requests costs a few
- * messages, and a change shows within `interval` ms. Only the inspector page
+ * touched. Changes are gathered for a few milliseconds and pushes are at
+ * least `interval` apart (and four times what the last one took to build,
+ * so a large store under load keeps the server free for its API), so a
+ * burst of requests costs a few messages, and a change shows within
+ * `interval` ms on a store of ordinary size. Only the inspector page
  * (which holds the token) or a caller with a secret key may connect, and
  * only from an origin the emulator allows.
  */
@@ -57,18 +59,22 @@ export function createInspectorStream(parts: InspectorStreamParts): InspectorStr
   let timer: unknown;
   let lastPush = Number.NEGATIVE_INFINITY;
 
+  /** Grows with what a push costs to build, so a large store under load never keeps the server busy. */
+  let spacing = interval;
   const flush = () => {
     timer = undefined;
-    lastPush = performance.now();
+    const started = performance.now();
     const text = JSON.stringify(inspectorState(parts, dirty));
     dirty.clear();
     for (const page of pages) page.send(text);
+    lastPush = performance.now();
+    spacing = Math.max(interval, 4 * (lastPush - started));
   };
   const touch = (sections: readonly InspectorSection[]) => {
     if (pages.size === 0) return;
     for (const section of sections) dirty.add(section);
     if (timer !== undefined) return;
-    timer = timers.setTimeout(flush, Math.max(gather, lastPush + interval - performance.now()));
+    timer = timers.setTimeout(flush, Math.max(gather, lastPush + spacing - performance.now()));
   };
   const stopStore = store.onChange((change) => touch(TOUCHES[change.kind]));
   const stopLog = store.requestLog.onChange(() => touch(["requests", "stats"]));

@@ -66,7 +66,14 @@ function row(view: View, company: InspectorCompany, explained: boolean): HTMLTab
     ),
     h("td", { class: "mono" }, cut(keysText(company.keys))),
     h("td", null, traitChips(company.traits)),
-    h("td", null, chips(company.users.map((x) => [x.name || x.id, x.id]))),
+    h(
+      "td",
+      null,
+      chips(company.users.map((x) => [x.name || x.id, x.id])),
+      company.userCount > company.users.length
+        ? h("span", { class: "muted" }, `and ${company.userCount - company.users.length} more`)
+        : null,
+    ),
   );
 }
 
