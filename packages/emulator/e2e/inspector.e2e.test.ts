@@ -125,6 +125,10 @@ describe("the inspector in Chromium", () => {
     const heights = await page.$$eval("th", (cells) => cells.map((c) => c.getBoundingClientRect().height));
     expect(Math.max(...heights)).toBeLessThan(30);
     await page.screenshot({ path: `${screenshots}emulator-inspector.png`, fullPage: true });
+    // a laptop-sized window: one column, nothing wider than the window
+    await page.setViewportSize({ width: 1024, height: 700 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
+    await page.screenshot({ path: `${screenshots}emulator-inspector-1024.png` });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -189,6 +193,17 @@ describe("the inspector in Chromium", () => {
     await expect.poll(() => page.getByTestId("answer-value").textContent()).toBe("on");
     await page.screenshot({ path: `${screenshots}emulator-inspector-explain.png` });
     client.socket.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("Reset (after a confirmation) empties every panel live", async () => {
+    const { page, errors } = await open();
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Reset" }).click();
+    await expect.poll(() => page.locator("#companies").textContent()).toContain("No company yet");
+    expect(await page.locator("#events").textContent()).toContain("No event yet.");
+    expect(emulator.emulator.store.companies()).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -37,14 +37,14 @@ th{position:sticky;top:0;background:var(--panel);color:var(--muted);font-weight:
 tr:last-child>td{border-bottom:none}
 tbody tr.pick{cursor:pointer}tbody tr.pick:hover{background:var(--code)}
 tr.selected>td{background:color-mix(in srgb,var(--accent) 9%,transparent)}
-.cut{display:inline-block;max-width:260px;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}
+.cut{display:inline-block;max-width:240px;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}
 .muted{color:var(--muted)}.empty{color:var(--muted);padding:14px 12px}
-.chips{display:flex;flex-wrap:wrap;gap:4px;white-space:normal;max-width:340px}
+.chips{display:flex;flex-wrap:wrap;gap:4px;white-space:normal;max-width:300px}
 .chip{display:inline-block;padding:0 6px;border-radius:4px;background:var(--code);white-space:nowrap;max-width:300px;overflow:hidden;text-overflow:ellipsis}
 .badge{display:inline-block;padding:0 7px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap}
 .badge.on{background:var(--on-bg);color:var(--on)}.badge.off{background:var(--off-bg);color:var(--off)}
 .badge.warn{background:var(--warn-bg);color:var(--warn)}.badge.plain{background:var(--code);color:var(--muted)}
-.meters{display:grid;grid-template-columns:max-content 90px max-content;gap:2px 8px;align-items:center}
+.meters{display:grid;grid-template-columns:max-content 72px max-content;gap:2px 8px;align-items:center}
 .bar{height:6px;border-radius:3px;background:var(--code);overflow:hidden}
 .bar>i{display:block;height:100%;background:var(--accent)}
 .bar.full>i{background:var(--off)}

@@ -1,8 +1,8 @@
 /** Companies: plan (a picker), usage meters, keys, traits and users; a click explains its answers. */
 import type { WireFlagCheck } from "@schematic-sdk/core";
 import type { InspectorCompany } from "../stateTypes";
-import { chips, cut, h, select, table, traitChips } from "./dom";
-import { keysText, usageShare, usageText } from "./format";
+import { chips, cut, h, keyChips, select, table, traitChips } from "./dom";
+import { usageShare, usageText } from "./format";
 import { companyLabel, companyRef, explainedCompany, type View } from "./view";
 
 function meter(answer: WireFlagCheck): HTMLElement[] {
@@ -64,7 +64,7 @@ function row(view: View, company: InspectorCompany, explained: boolean): HTMLTab
         ? h("div", { class: "meters" }, metered.map(meter))
         : h("span", { class: "muted" }, "—"),
     ),
-    h("td", { class: "mono" }, cut(keysText(company.keys))),
+    h("td", { class: "mono" }, keyChips(company.keys)),
     h("td", null, traitChips(company.traits)),
     h(
       "td",

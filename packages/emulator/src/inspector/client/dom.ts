@@ -78,6 +78,11 @@ export function chips(items: Array<[string, string]>): HTMLElement {
   );
 }
 
+/** Keys (or traits) as `name: value` chips. */
+export function keyChips(keys: Array<{ key: string; value: string }>): HTMLElement {
+  return chips(keys.map(({ key, value }) => [`${key}: ${value}`, `${key}: ${value}`]));
+}
+
 /** Traits as `name: value` chips. */
 export function traitChips(traits: Record<string, unknown>): HTMLElement {
   return chips(

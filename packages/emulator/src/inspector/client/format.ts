@@ -1,7 +1,6 @@
 /** Text for the values the inspector shows. */
 import type { WireFlagCheck } from "@schematic-sdk/core";
 import type { EntitlementValue } from "../../catalog";
-import type { InspectorKey } from "../stateTypes";
 
 const PERIODS: Record<string, string> = {
   all_time: "in total",
@@ -12,8 +11,6 @@ const PERIODS: Record<string, string> = {
 
 export const periodText = (period: string | null | undefined): string =>
   period ? (PERIODS[period] ?? period) : "";
-
-export const keysText = (keys: InspectorKey[]): string => keys.map((k) => `${k.key}: ${k.value}`).join(", ");
 
 /** `12:04:05.123`, local time. */
 export function timeText(at: string | number): string {
