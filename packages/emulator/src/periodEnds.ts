@@ -1,14 +1,18 @@
 /**
  * Calls back when usage periods end. Every windowed period (day, week,
  * month, all in UTC) ends at a UTC midnight, so one timer to the next
- * midnight covers them all; each call re-arms it. A timer that fires early
- * (a clock set by a test, a machine that slept) waits for the clock again.
+ * midnight covers them all; each call re-arms it. The timer never waits more
+ * than a minute before reading the clock again, so a clock that jumps (a
+ * machine that slept, a clock set by hand or by a test) is noticed within a
+ * minute, and one that is behind is waited for.
  */
 import { periodBounds } from "./periods";
 import type { Timers } from "./timers";
 
 /** Milliseconds past midnight to wait, so every clock reading taken after the call is in the new day. */
 const SLACK = 5;
+/** The longest wait before the clock is read again. */
+const RECHECK = 60_000;
 
 export interface PeriodEndParts {
   now: () => number;
@@ -20,20 +24,19 @@ export interface PeriodEndParts {
 export function onPeriodEnds({ now, timers, onEnd }: PeriodEndParts): () => void {
   let handle: unknown;
   let stopped = false;
-  const arm = (minimum: number) => {
+  const arm = () => {
     const at = now();
     const end = periodBounds("current_day", at).end;
     handle = timers.setTimeout(
       () => {
         if (stopped) return;
-        if (now() < end) return arm(1000);
-        onEnd();
-        arm(SLACK);
+        if (now() >= end) onEnd();
+        arm();
       },
-      Math.max(minimum, end - at + SLACK),
+      Math.min(RECHECK, Math.max(SLACK, end - at + SLACK)),
     );
   };
-  arm(SLACK);
+  arm();
   return () => {
     stopped = true;
     timers.clearTimeout(handle);
