@@ -4,7 +4,7 @@
  * in one run, on the built packages. Prints a markdown table (stdout; progress
  * goes to stderr) and writes bench/results.json. See README.md.
  *
- *   node run.mjs [--quick] [--only bundle,import,calls,requests,upsert,track,entitlements]
+ *   node run.mjs [--quick] [--only bundle,import,calls,requests,upsert,track,entitlements,live]
  *                [--duration <s>] [--runs <n>] [--json <file>]
  */
 import { execFileSync } from "node:child_process";
@@ -16,6 +16,7 @@ import { callsSection, requestsSection } from "./lib/browser.mjs";
 import { bundleSection } from "./lib/bundle.mjs";
 import { entitlementSection } from "./lib/emulator.mjs";
 import { importSection } from "./lib/import-cost.mjs";
+import { liveRows, liveSection } from "./lib/live.mjs";
 import { nodeSection } from "./lib/node.mjs";
 import { buildRows, markdown } from "./lib/table.mjs";
 import { BENCH_DIR } from "./lib/util.mjs";
@@ -30,6 +31,7 @@ const SECTIONS = [
   "million",
   "flagcache",
   "entitlements",
+  "live",
 ];
 const ALIASES = {
   browser: ["calls", "requests"],
@@ -172,11 +174,14 @@ if (["upsert", "track", "million", "flagcache"].some((s) => only.has(s)))
 if (only.has("entitlements"))
   results.entitlements = await step("entitlements", () => entitlementSection({ log }));
 
+if (only.has("live"))
+  results.live = await step("live", () => liveSection({ changes: quick ? 30 : 100, log }));
+
 results.loadAvgAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
 results.seconds = Math.round((Date.now() - started.getTime()) / 100) / 10;
 let rows = [];
 try {
-  rows = buildRows(results);
+  rows = [...buildRows(results), ...liveRows(results.live)];
 } catch (error) {
   log(`could not build the table: ${error?.stack ?? error}`);
 }

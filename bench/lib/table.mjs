@@ -32,7 +32,7 @@ const short = (error) =>
 
 const num = (x) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
 
-function row(figure, ours, theirs, { digits = 0, unit = "", budget, note, ratioDigits = 2 } = {}) {
+export function row(figure, ours, theirs, { digits = 0, unit = "", budget, note, ratioDigits = 2 } = {}) {
   const o = num(ours);
   const t = num(theirs);
   const r = ratio(o, t);

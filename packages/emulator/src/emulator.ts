@@ -23,10 +23,17 @@ export interface Emulator {
   setFaults(options: FaultOptions): void;
 }
 
-const internals = new WeakMap<Emulator, { handle: RequestHandler; faults: Faults }>();
+interface Internals {
+  handle: RequestHandler;
+  faults: Faults;
+  /** The inspector page's token (its stream needs it too). */
+  inspectorToken: string;
+}
 
-/** The transport-neutral handler and faults of an emulator (for the Node server; not public). */
-export function internalsOf(emulator: Emulator): { handle: RequestHandler; faults: Faults } {
+const internals = new WeakMap<Emulator, Internals>();
+
+/** The transport-neutral handler, faults and inspector token of an emulator (for the Node server; not public). */
+export function internalsOf(emulator: Emulator): Internals {
   const found = internals.get(emulator);
   if (!found) throw new TypeError("Not an emulator made by createEmulator()");
   return found;
@@ -65,7 +72,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   if (o.catalog) store.setCatalog(o.catalog);
   if (o.seed) store.seed(o.seed);
   const faults = new Faults(o);
+  const inspectorToken = globalThis.crypto.randomUUID();
   const handle = createRequestHandler({
+    inspectorToken,
     store,
     faults,
     maxBodyBytes: o.maxBodyBytes,
@@ -80,6 +89,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     reset: () => store.reset(),
     setFaults: (next) => faults.set(next),
   };
-  internals.set(emulator, { handle, faults });
+  internals.set(emulator, { handle, faults, inspectorToken });
   return emulator;
 }

@@ -62,6 +62,11 @@ export class EntitlementState implements RuntimeAssignments {
     return this.#overrides.get(companyId)?.get(feature);
   }
 
+  /** Every feature overridden at run time for a company. */
+  overridesOf(companyId: string): Record<string, EntitlementValue> {
+    return Object.fromEntries(this.#overrides.get(companyId) ?? []);
+  }
+
   /** Puts a company on a plan (`null`: back to what the catalog says); a 400 names an unknown plan. */
   setPlan(companyId: string, plan: unknown): void {
     if (plan === null) {

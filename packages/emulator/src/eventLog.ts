@@ -44,9 +44,21 @@ export class EventLog {
     if (this.#events.length > this.#max) this.#events.splice(0, Math.ceil(this.#max / 10));
   }
 
-  /** Stored events, oldest first (copies). */
-  list(type?: StoredEvent["type"]): StoredEvent[] {
-    const events = type ? this.#events.filter((e) => e.type === type) : this.#events;
+  /** Stored events (of one type; the latest `last` of them), oldest first (copies). */
+  list(type?: StoredEvent["type"], last?: number): StoredEvent[] {
+    if (last !== undefined && last <= 0) return [];
+    let events = this.#events;
+    if (type && last !== undefined) {
+      // The latest of one type, found from the end without filtering every stored event.
+      const found: StoredEvent[] = [];
+      for (let i = events.length - 1; i >= 0 && found.length < last; i--) {
+        if (events[i]!.type === type) found.push(events[i]!);
+      }
+      events = found.reverse();
+    } else {
+      if (type) events = events.filter((e) => e.type === type);
+      if (last !== undefined) events = events.slice(-last);
+    }
     return events.map((e) => ({ ...e }));
   }
 

@@ -23,6 +23,8 @@ export interface HandlerParts {
   maxBodyDepth: number;
   cors: readonly string[];
   sleep: (ms: number) => Promise<void>;
+  /** The token the inspector page carries (its actions and stream need it). */
+  inspectorToken: string;
 }
 
 /** The header the inspector page sends with its actions (it holds a token only that page can read). */
@@ -40,9 +42,8 @@ function run(handle: (context: RouteContext) => EmulatorReply, context: RouteCon
 }
 
 export function createRequestHandler(parts: HandlerParts): RequestHandler {
-  const { store, faults, maxBodyBytes, maxBodyDepth, sleep } = parts;
+  const { store, faults, maxBodyBytes, maxBodyDepth, sleep, inspectorToken } = parts;
   const cors = new CorsPolicy(parts.cors);
-  const inspectorToken = globalThis.crypto.randomUUID();
   const log = store.requestLog;
   const tooLarge = `Request body is larger than ${maxBodyBytes} bytes`;
   const tooDeep = `Request body nests objects and arrays deeper than ${maxBodyDepth} levels`;

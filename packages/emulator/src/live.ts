@@ -5,31 +5,23 @@
  * that context changes. After each store change the answers of every
  * connected context are recomputed (they are cheap: usage is pre-summed)
  * and sent only where they differ from what that socket last got.
- * Node-only (the `ws` package, loaded at the first upgrade, so a server
- * nobody opens a socket to starts without it).
  */
-import type { IncomingMessage, Server } from "node:http";
-import type { Duplex } from "node:stream";
 import { isPublishableKey, isSecretKey } from "@schematic-sdk/core";
-import type { WebSocket, WebSocketServer } from "ws";
-import type { CorsPolicy } from "./cors";
+import type { WebSocket } from "ws";
 import { nestsDeeperThan } from "./depth";
 import type { Faults } from "./faults";
 import { HttpError } from "./httpError";
 import type { EmulatorStore } from "./store";
+import type { Timers } from "./timers";
+import type { UpgradeHandler } from "./upgrades";
 import { type FlagContextInput, parseFlagContext, parseJsonObject } from "./validate";
 
 /** The close code for a refused key (the official SDK stops reconnecting on it). */
 export const CLOSE_BAD_KEY = 4001;
 const CLOSE_BAD_MESSAGE = 4400;
 
-const LIVE_PATH = "/flags/bootstrap";
-const STATUS_TEXT: Record<number, string> = {
-  403: "Forbidden",
-  404: "Not Found",
-  429: "Too Many Requests",
-  503: "Service Unavailable",
-};
+/** Where live flag values are served. */
+export const LIVE_PATH = "/flags/bootstrap";
 
 interface Subscriber {
   context?: FlagContextInput;
@@ -40,22 +32,26 @@ interface Subscriber {
 export interface LiveParts {
   store: EmulatorStore;
   faults: Faults;
-  cors: CorsPolicy;
   maxBodyDepth: number;
   /** Milliseconds between a store change and the pushes it causes (changes in that window are coalesced). */
   pushDelay: number;
+  timers: Timers;
+  /** Called when a socket opens or closes. */
+  onClients?: () => void;
 }
 
-/** Serves live flag values on `server`'s upgrade requests; returns a function that closes every socket. */
-export function serveLive(server: Server, parts: LiveParts): () => void {
-  const { store, faults, cors, maxBodyDepth, pushDelay } = parts;
-  let wss: Promise<WebSocketServer> | undefined;
-  const socketServer = () => {
-    wss ??= import("ws").then(
-      ({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 }),
-    );
-    return wss;
-  };
+/** The live endpoint: its upgrade handler, a push to every socket whose answers changed, and its end. */
+export interface Live {
+  handle: UpgradeHandler;
+  /** Sockets open now. */
+  readonly clients: number;
+  /** Schedules a push to every socket whose answers changed (after the push delay). */
+  changed(): void;
+  close(): void;
+}
+
+export function createLive(parts: LiveParts): Live {
+  const { store, faults, maxBodyDepth, pushDelay, timers, onClients } = parts;
   const subscribers = new Map<WebSocket, Subscriber>();
 
   const message = (context: FlagContextInput) => {
@@ -70,78 +66,69 @@ export function serveLive(server: Server, parts: LiveParts): () => void {
     socket.send(text);
   };
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const unsubscribe = store.onChange(() => {
-    if (timer || subscribers.size === 0) return;
-    timer = setTimeout(() => {
+  let timer: unknown;
+  const changed = () => {
+    if (timer !== undefined || subscribers.size === 0) return;
+    timer = timers.setTimeout(() => {
       timer = undefined;
       for (const [socket, subscriber] of subscribers) push(socket, subscriber);
     }, pushDelay);
-  });
-
-  const refuse = (socket: Duplex, status: number, text: string) => {
-    const body = JSON.stringify({ error: text });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
   };
+  const unsubscribe = store.onChange(changed);
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? "/", "http://emulator.local");
-    if (url.pathname !== LIVE_PATH)
-      return refuse(socket, 404, `No WebSocket at ${url.pathname}; use ${LIVE_PATH}`);
-    const origin = req.headers.origin ?? null;
-    if (!cors.allows(origin))
-      return refuse(
-        socket,
-        403,
-        `Origin ${origin} may not call the emulator; start it with --cors ${origin}`,
-      );
+  const handle: UpgradeHandler = ({ url, refuse, accept }) => {
     const decision = faults.decide();
-    if (decision.kind === "fail") return refuse(socket, 503, "Injected fault (fail-rate)");
-    if (decision.kind === "rate-limit") return refuse(socket, 429, "Rate limit exceeded (rate-limit)");
-    socketServer().then(
-      (server) =>
-        server.handleUpgrade(req, socket, head, (ws) => {
-          const key = url.searchParams.get("apiKey");
-          if (!isPublishableKey(key)) {
-            const why = isSecretKey(key)
-              ? "a secret key must never reach a browser"
-              : "expected a publishable key (api_…)";
-            ws.close(CLOSE_BAD_KEY, `Invalid API key: ${why}`);
-            return;
+    if (decision.kind === "fail") return refuse(503, "Injected fault (fail-rate)");
+    if (decision.kind === "rate-limit") return refuse(429, "Rate limit exceeded (rate-limit)");
+    accept().then(
+      (ws) => {
+        const key = url.searchParams.get("apiKey");
+        if (!isPublishableKey(key)) {
+          const why = isSecretKey(key)
+            ? "a secret key must never reach a browser"
+            : "expected a publishable key (api_…)";
+          ws.close(CLOSE_BAD_KEY, `Invalid API key: ${why}`);
+          return;
+        }
+        const subscriber: Subscriber = {};
+        subscribers.set(ws, subscriber);
+        onClients?.();
+        ws.on("close", () => {
+          subscribers.delete(ws);
+          onClients?.();
+        });
+        ws.on("error", () => ws.terminate());
+        ws.on("message", (data) => {
+          try {
+            const text = data.toString();
+            if (nestsDeeperThan(text, maxBodyDepth)) throw new HttpError(400, "message nests too deep");
+            const body = parseJsonObject(text);
+            const context = body.data === undefined || body.data === null ? {} : body.data;
+            if (typeof context !== "object" || Array.isArray(context))
+              throw new HttpError(400, "data must be a context object");
+            subscriber.context = parseFlagContext(context as Record<string, unknown>);
+            subscriber.sent = undefined; // a (re)sent context always gets a full answer
+            push(ws, subscriber);
+          } catch (error) {
+            ws.close(CLOSE_BAD_MESSAGE, (error as Error).message.slice(0, 120));
           }
-          const subscriber: Subscriber = {};
-          subscribers.set(ws, subscriber);
-          ws.on("close", () => subscribers.delete(ws));
-          ws.on("error", () => ws.terminate());
-          ws.on("message", (data) => {
-            try {
-              const text = data.toString();
-              if (nestsDeeperThan(text, maxBodyDepth)) throw new HttpError(400, "message nests too deep");
-              const body = parseJsonObject(text);
-              const context = body.data === undefined || body.data === null ? {} : body.data;
-              if (typeof context !== "object" || Array.isArray(context))
-                throw new HttpError(400, "data must be a context object");
-              subscriber.context = parseFlagContext(context as Record<string, unknown>);
-              subscriber.sent = undefined; // a (re)sent context always gets a full answer
-              push(ws, subscriber);
-            } catch (error) {
-              ws.close(CLOSE_BAD_MESSAGE, (error as Error).message.slice(0, 120));
-            }
-          });
-        }),
-      () => socket.destroy(),
+        });
+      },
+      () => {},
     );
   };
-  server.on("upgrade", onUpgrade);
 
-  return () => {
-    unsubscribe();
-    if (timer) clearTimeout(timer);
-    server.off("upgrade", onUpgrade);
-    for (const socket of subscribers.keys()) socket.terminate();
-    subscribers.clear();
-    void wss?.then((server) => server.close());
+  return {
+    handle,
+    get clients() {
+      return subscribers.size;
+    },
+    changed,
+    close: () => {
+      unsubscribe();
+      if (timer !== undefined) timers.clearTimeout(timer);
+      for (const socket of subscribers.keys()) socket.terminate();
+      subscribers.clear();
+    },
   };
 }

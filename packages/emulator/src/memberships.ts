@@ -29,6 +29,11 @@ export class Memberships {
     return this.#byUser.get(userId)?.values() ?? [];
   }
 
+  /** Ids of the company's users, in the order they joined. */
+  usersOf(companyId: string): string[] {
+    return Array.from(this.#companyUsers.get(companyId) ?? []);
+  }
+
   userCount(companyId: string): number {
     return this.#companyUsers.get(companyId)?.size ?? 0;
   }

@@ -3,6 +3,8 @@
  * emulator over real HTTP on Node (`startEmulator`), with an optional data
  * file, as the `schematic-emulator` CLI runs it. Never loads msw.
  */
+
+export type { CatalogReload } from "./catalogFile";
 export * from "./index";
 export {
   type RequestLine,

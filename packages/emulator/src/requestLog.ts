@@ -14,6 +14,8 @@ export interface RequestLogEntry {
   path: string;
   /** The status answered; 0 while the request is still being handled. */
   status: number;
+  /** Milliseconds from arrival to the answer, injected latency included; absent while still handled. */
+  ms?: number;
   /** Set when the answer was an injected fault. */
   fault?: "fail" | "rate-limit";
   /** The `Retry-After` (seconds) given with a 429. */
@@ -46,6 +48,9 @@ export class RequestLog {
   #entries: RequestLogEntry[] = [];
   #start = 0;
   #counts = noCounts();
+  /** Monotonic arrival times, for latencies that a clock set by a test does not distort. */
+  readonly #started = new WeakMap<RequestLogEntry, number>();
+  readonly #listeners = new Set<() => void>();
 
   constructor(limit: number, now: () => number) {
     this.#limit = Math.max(1, limit);
@@ -57,6 +62,7 @@ export class RequestLog {
     this.#counts.requests++;
     const entry: RequestLogEntry = { at: this.#now(), method: request.method, path: request.path, status: 0 };
     if (request.clientVersion !== undefined) entry.clientVersion = request.clientVersion;
+    this.#started.set(entry, performance.now());
     return this.#add(entry);
   }
 
@@ -64,10 +70,23 @@ export class RequestLog {
   settle(entry: RequestLogEntry, status: number, fault?: RequestLogEntry["fault"]): void {
     const counts = this.#counts;
     entry.status = status;
+    const started = this.#started.get(entry);
+    if (started !== undefined) entry.ms = Math.round((performance.now() - started) * 100) / 100;
     counts.statuses[status] = (counts.statuses[status] ?? 0) + 1;
     if (fault) entry.fault = fault;
     if (fault === "fail") counts.failed++;
     if (fault === "rate-limit") counts.rateLimited++;
+    this.#notify();
+  }
+
+  /** Calls `listener` after each answered request and each clear; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   counts(): RequestCounts {
@@ -81,6 +100,16 @@ export class RequestLog {
       this.#start = (this.#start + 1) % this.#limit;
     }
     return entry;
+  }
+
+  /** The latest `count` entries, newest first (copies). */
+  latest(count: number): RequestLogEntry[] {
+    const out: RequestLogEntry[] = [];
+    const size = this.#entries.length;
+    for (let i = 1; i <= Math.min(count, size); i++) {
+      out.push({ ...this.#entries[(this.#start - i + size) % size]! });
+    }
+    return out;
   }
 
   /** Oldest first; copies, so callers cannot edit the log. */
@@ -100,5 +129,6 @@ export class RequestLog {
     this.#entries = [];
     this.#start = 0;
     this.#counts = noCounts();
+    this.#notify();
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The route table: what each path does. API routes (the protocol of
  * `WIRE.md`) are counted, logged and subject to fault injection; inspection
- * routes (`GET /`, `/companies`, `/users`, `/events`, `/stats`, `/requests`,
- * `/catalog`) and state-changing ones (`POST /reset`, the admin routes) are
+ * routes (`GET /`, `/inspector/state`, `/companies`, `/users`, `/events`,
+ * `/stats`, `/requests`, `/catalog`) and state-changing ones (`POST /reset`, the admin routes) are
  * not, so tests can read and set state while faults are on. State changes
  * need a secret key; every JSON answer masks API keys.
  */
@@ -11,7 +11,9 @@ import { matchAdmin } from "./adminRoutes";
 import { requireKey } from "./auth";
 import { CatalogError } from "./catalog";
 import { badRequest } from "./httpError";
-import { renderInspector } from "./inspector";
+import { renderInspector } from "./inspector/page";
+import { inspectorState } from "./inspector/state";
+import type { InspectorState } from "./inspector/stateTypes";
 import { type EmulatorReply, type EmulatorRequest, envelope } from "./reply";
 import type { EmulatorStore } from "./store";
 import {
@@ -174,9 +176,10 @@ const routes: Record<string, Route> = {
     handle: ({ store, inspectorToken }) => ({
       status: 200,
       headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
-      body: renderInspector(store, inspectorToken),
+      body: renderInspector(inspectorState({ store }) as InspectorState, inspectorToken),
     }),
   },
+  "GET /inspector/state": { kind: "inspect", handle: ({ store }) => envelope(inspectorState({ store })) },
   "GET /favicon.ico": { kind: "inspect", handle: () => ({ status: 204, headers: {}, body: "" }) },
 };
 

@@ -29,7 +29,8 @@ Options:
   --host <host>       interface to bind (default ${emulatorDefaults.host})
   --data <file>       load the store from this JSON file and keep it saved there
   --flags <file>      flags to answer (JSON; see the README for the format)
-  --catalog <file>    features, plans and entitlements (JSON; see the README)
+  --catalog <file>    features, plans and entitlements (JSON; see the README);
+                      read again whenever the file changes
   --cors <origin>     also let this browser origin call the emulator (repeatable;
                       loopback origins always may)
   --fail-rate <0..1>  share of API requests answered 503
@@ -156,6 +157,16 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   try {
     running = await startEmulator({
       ...startOptions,
+      onCatalogReload: (reload) => {
+        if ("error" in reload) {
+          io.stderr(`schematic-emulator: kept the previous catalog: ${reload.path}: ${reload.error.message}`);
+        } else {
+          const { features, plans } = reload.catalog;
+          io.stdout(
+            `  catalog:   reloaded ${Object.keys(features).length} features, ${Object.keys(plans).length} plans from ${reload.path}`,
+          );
+        }
+      },
       ...(!quiet && { onRequest: (line: RequestLine) => io.stdout(formatRequestLine(line, colour)) }),
     });
   } catch (error) {

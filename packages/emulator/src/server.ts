@@ -5,14 +5,20 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Catalog, parseCatalog } from "./catalog";
+import { type CatalogReload, watchCatalogFile } from "./catalogFile";
 import { CorsPolicy } from "./cors";
 import { createEmulator, type Emulator, internalsOf } from "./emulator";
 import { type FlagsConfig, parseFlagsConfig } from "./flags";
 import type { RequestHandler } from "./handler";
-import { serveLive } from "./live";
+import { INSPECTOR_STREAM_PATH } from "./inspector/page";
+import { createInspectorStream } from "./inspector/stream";
+import { createLive, LIVE_PATH } from "./live";
 import { checkOptionNames } from "./optionNames";
 import { EMULATOR_OPTION_NAMES, type EmulatorOptions, emulatorDefaults } from "./options";
+import { onPeriodEnds } from "./periodEnds";
 import { loadDataFile, type Persistence, persistStore } from "./persistence";
+import { globalTimers } from "./timers";
+import { serveUpgrades } from "./upgrades";
 
 /** One answered request, as the CLI prints it. */
 export interface RequestLine {
@@ -36,8 +42,15 @@ export interface StartEmulatorOptions extends Omit<EmulatorOptions, "flags" | "c
   dataFile?: string;
   /** Flags, or the path of a flags file. */
   flags?: FlagsConfig | string;
-  /** A catalog, or the path of a catalog file. */
+  /**
+   * A catalog, or the path of a catalog file. A file is watched: each time it
+   * changes it is read again and, when it is a good catalog, replaces the one
+   * in use (live clients whose answers change get a push); a bad one is
+   * reported through `onCatalogReload` and the previous catalog stays.
+   */
   catalog?: Catalog | string;
+  /** Called after the catalog file was read again (the CLI prints a line). */
+  onCatalogReload?: (reload: CatalogReload) => void;
   /** Milliseconds between a change and the data file write. @default 250 */
   persistDelay?: number;
   /** Called after each answer (the CLI prints a line). */
@@ -54,6 +67,7 @@ const START_OPTION_NAMES = [
   "persistDelay",
   "onRequest",
   "pushDelay",
+  "onCatalogReload",
 ] as const;
 
 /** A started emulator. */
@@ -147,6 +161,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     persistDelay,
     onRequest,
     pushDelay,
+    onCatalogReload,
     ...rest
   } = options;
   const emulator = createEmulator({
@@ -164,15 +179,52 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     persistence = persistStore(emulator.store, dataFile, persistDelay ?? emulatorDefaults.persistDelay);
   }
   const maxBodyBytes = options.maxBodyBytes ?? emulatorDefaults.maxBodyBytes;
-  const { handle, faults } = internalsOf(emulator);
+  const { handle, faults, inspectorToken } = internalsOf(emulator);
   const server = createServer({ keepAlive: true }, serve(handle, maxBodyBytes, onRequest));
-  const stopLive = serveLive(server, {
+  const timers = globalTimers;
+  const live = createLive({
     store: emulator.store,
     faults,
-    cors: new CorsPolicy(rest.cors ?? []),
     maxBodyDepth: rest.maxBodyDepth ?? emulatorDefaults.maxBodyDepth,
     pushDelay: pushDelay ?? emulatorDefaults.pushDelay,
+    timers,
+    onClients: () => inspector.touch(["stats"]),
   });
+  const inspector = createInspectorStream({
+    store: emulator.store,
+    token: inspectorToken,
+    timers,
+    liveClients: () => live.clients,
+  });
+  const stopUpgrades = serveUpgrades(server, new CorsPolicy(rest.cors ?? []), {
+    [LIVE_PATH]: live.handle,
+    [INSPECTOR_STREAM_PATH]: inspector.handle,
+  });
+  // Usage periods ending change the answers of contexts with metered usage: they get a push.
+  const stopPeriods = onPeriodEnds({
+    now: () => (rest.now ?? Date.now)(),
+    timers,
+    onEnd: () => {
+      live.changed();
+      inspector.touch(["companies"]);
+    },
+  });
+  const stopWatching =
+    typeof catalog === "string"
+      ? watchCatalogFile({
+          path: catalog,
+          timers,
+          apply: (next) => emulator.store.setCatalog(next),
+          ...(onCatalogReload && { report: onCatalogReload }),
+        })
+      : () => {};
+  const stopLive = () => {
+    stopWatching();
+    stopPeriods();
+    stopUpgrades();
+    live.close();
+    inspector.close();
+  };
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
   try {

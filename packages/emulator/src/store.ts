@@ -38,6 +38,10 @@ import {
 
 export type { EmulatorStats, StoreChange, StoreOptions, StoreSeed } from "./storeTypes";
 
+/** The last `count` items (all when `count` is undefined). */
+const latest = <T>(items: T[], count: number | undefined): T[] =>
+  count === undefined ? items : count <= 0 ? [] : items.slice(-count);
+
 /**
  * The emulator's state. Reach it as `emulator.store`; reads return copies in
  * the wire's shapes, `seed` takes `POST` bodies and checks them.
@@ -72,19 +76,34 @@ export class EmulatorStore {
 
   // ---- reading ----
 
-  /** Every company, oldest first, as `GET /companies` answers them. */
-  companies(): WireCompany[] {
-    return Array.from(this.#companies.values(), (c) => this.#wireCompany(c));
+  /** Every company (or, with `last`, the latest that many), oldest first, as `GET /companies` answers them. */
+  companies(filter: { last?: number } = {}): WireCompany[] {
+    return latest(Array.from(this.#companies.values()), filter.last).map((c) => this.#wireCompany(c));
   }
 
-  /** Every user, oldest first, as `GET /users` answers them. */
-  users(): WireUser[] {
-    return Array.from(this.#users.values(), (u) => this.#wireUser(u));
+  /** Every user (or, with `last`, the latest that many), oldest first, as `GET /users` answers them. */
+  users(filter: { last?: number } = {}): WireUser[] {
+    return latest(Array.from(this.#users.values()), filter.last).map((u) => this.#wireUser(u));
   }
 
-  /** Stored events, oldest first (copies). */
-  events(filter: { type?: StoredEvent["type"] } = {}): StoredEvent[] {
-    return this.#events.list(filter.type);
+  /** Stored events (of one type; with `last`, the latest that many), oldest first (copies). */
+  events(filter: { type?: StoredEvent["type"]; last?: number } = {}): StoredEvent[] {
+    return this.#events.list(filter.type, filter.last);
+  }
+
+  /** The users of the company with this emulator id (with `last`, the latest that many to join), in the order they joined. */
+  usersOf(companyId: string, filter: { last?: number } = {}): WireUser[] {
+    const ids = latest(this.#memberships.usersOf(companyId), filter.last);
+    return ids.flatMap((id) => {
+      const record = this.#users.get(id);
+      return record ? [this.#wireUser(record)] : [];
+    });
+  }
+
+  /** The company with this emulator id (`comp_…`). */
+  getCompany(id: string): WireCompany | undefined {
+    const record = this.#companies.get(id);
+    return record && this.#wireCompany(record);
   }
 
   /** The company holding any of these keys. */
@@ -116,6 +135,18 @@ export class EmulatorStore {
   /** The request log, oldest first: arrival times, paths, statuses, faults. */
   requests(filter?: RequestLogFilter): RequestLogEntry[] {
     return this.requestLog.entries(filter);
+  }
+
+  /**
+   * What was set at run time (admin routes, the inspector) for the company
+   * holding `keys`: its plan (`null`: the catalog decides) and its overrides.
+   */
+  assignmentsOf(keys: Keys): { plan: string | null; overrides: Record<string, EntitlementValue> } {
+    const company = this.#company(keys);
+    return {
+      plan: this.#entitlements.plan(company.id) ?? null,
+      overrides: structuredClone(this.#entitlements.overridesOf(company.id)),
+    };
   }
 
   getFlags(): FlagsConfig {

@@ -153,4 +153,29 @@ describe("request lines", () => {
     expect(lines(cli.out)).toEqual([]);
     expect(cli.out.join("\n")).toContain(`catalog:   3 features, 2 plans from ${file}`);
   });
+
+  it("--catalog: a changed file is loaded again and said so; a broken one is refused and the old catalog stays", async () => {
+    const file = join(dir, "reloaded-catalog.json");
+    const catalog = JSON.parse(
+      await readFile(new URL("../../../examples/catalog.json", import.meta.url), "utf8"),
+    );
+    await writeFile(file, JSON.stringify(catalog));
+    const cli = await run(["--quiet", "--catalog", file]);
+    const features = async () =>
+      Object.keys((await (await fetch(`${cli.url}/catalog`)).json()).data.features);
+    await writeFile(
+      file,
+      JSON.stringify({ ...catalog, features: { ...catalog.features, sso: { type: "boolean" } } }),
+    );
+    await expect.poll(features, { timeout: 3000 }).toContain("sso");
+    await expect
+      .poll(() => cli.out.join("\n"))
+      .toContain(`catalog:   reloaded 4 features, 2 plans from ${file}`);
+    await writeFile(file, '{"features": {"x": {"type": "nope"}}, "plans": {}}');
+    await expect
+      .poll(() => cli.err.join("\n"), { timeout: 3000 })
+      .toContain(`kept the previous catalog: ${file}: Invalid catalog: features.x.type`);
+    expect(await features()).toContain("sso");
+    await cli.stop();
+  });
 });

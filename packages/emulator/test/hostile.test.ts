@@ -180,7 +180,7 @@ describe("keys and state changes", () => {
     );
     expect(emulator.store.companies()).toHaveLength(1);
     const page = (await send(url, "GET", "/")).text;
-    const token = /"x-schematic-emulator-token": "([^"]+)"/.exec(page)?.[1];
+    const token = /"token":"([^"]+)"/.exec(page)?.[1];
     expect(token).toBeDefined();
     const reset = await send(url, "POST", "/reset", "", {
       "x-schematic-emulator-token": token!,

@@ -6,7 +6,16 @@ import { describe, expect, it } from "vitest";
 const src = fileURLToPath(new URL("../src/", import.meta.url));
 const core = fileURLToPath(new URL("../../core/src/index.ts", import.meta.url));
 // The CLI and the HTTP server are Node-only by nature; everything else must load in a worker.
-const nodeOnly = new Set(["cli.ts", "runCli.ts", "server.ts", "node.ts", "persistence.ts", "live.ts"]);
+const nodeOnly = new Set([
+  "cli.ts",
+  "runCli.ts",
+  "server.ts",
+  "node.ts",
+  "persistence.ts",
+  "live.ts",
+  "upgrades.ts",
+  "catalogFile.ts",
+]);
 
 /** The main entry bundled as a worker or a browser app would (no Node built-ins, nothing external). */
 async function workerBundle(entry: string): Promise<{ text: string; inputs: string[] }> {
