@@ -26,8 +26,8 @@ import {
   type WireFlagsCheck,
   type WireTrackBody,
 } from "@schematic-sdk/core";
+import type { Entry } from "./entries";
 import type { LiveConnection } from "./live";
-import type { Entry } from "./queue";
 import type { Saved, Session } from "./session";
 import { Usage } from "./usage";
 

@@ -8,57 +8,15 @@ import {
   Backoff,
   type Context,
   type HttpClient,
-  isPlainObject,
   monotonicNow,
   type SchematicApiError,
   type Timers,
   type WireEvent,
   type WireTrackBody,
 } from "@schematic-sdk/core";
+import type { Entry } from "./entries";
 import type { DeliveryResult, DroppedEvent, DropReason } from "./options";
 import type { Writer } from "./writer";
-
-/** One queued event, stored as it is (JSON skips `resolve`; settled entries have left the queue). */
-export interface Entry {
-  event: WireEvent;
-  /** Failed sends so far. */
-  attempts: number;
-  /** Set while a `track` waits for a context. */
-  waiting?: 1;
-  /** Delivered or dropped. */
-  settled?: 1;
-  /** When its delivery request went out (monotonic ms), while one is on its way or once it was accepted. */
-  sent?: number;
-  /** Settles the caller's promise. */
-  resolve?: (result: DeliveryResult) => void;
-}
-
-/** An entry as an older version stored it (`{ e, a, w }`). */
-interface StoredEntryV0 {
-  e: WireEvent;
-  a?: number;
-  w?: 1;
-}
-
-/**
- * Entries read back from storage (a closed tab's queue): the current shape
- * or the older one, each checked; anything else is left out, never sent.
- */
-export function readEntries(stored: unknown, log: (...args: unknown[]) => void): Entry[] {
-  const out: Entry[] = [];
-  if (stored != null && !Array.isArray(stored)) log("discarded a stored queue of an unknown shape");
-  if (Array.isArray(stored))
-    for (const item of stored as (Entry & StoredEntryV0)[]) {
-      const event = item?.event ?? item?.e;
-      if (!isPlainObject(event) || !isPlainObject(event.body) || typeof event.sent_at !== "string") continue;
-      const entry: Entry = { event, attempts: Number(item.attempts ?? item.a) || 0 };
-      if (item.waiting ?? item.w) entry.waiting = 1;
-      out.push(entry);
-    }
-  if (Array.isArray(stored) && out.length < stored.length)
-    log(`discarded ${stored.length - out.length} stored events of an unknown shape`);
-  return out;
-}
 
 export interface QueueConfig {
   http: HttpClient;

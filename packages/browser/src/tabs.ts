@@ -14,8 +14,8 @@
  * next heartbeat, so a queue is at worst adopted late, never twice.
  */
 import { isPlainObject, type Timers, uuid } from "@schematic-sdk/core";
+import { type Entry, readEntries } from "./entries";
 import type { LockManagerLike } from "./platform";
-import { type Entry, readEntries } from "./queue";
 import { readJson, type Writer } from "./writer";
 
 /** A tab silent this long (storage lease) is taken for closed. Hidden tabs' timers may run once a minute. */

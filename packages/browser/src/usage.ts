@@ -13,7 +13,7 @@
  * client's usage arriving at the same time is shown a moment late, never twice.
  */
 import { type FlagCheck, type Keys, validatedJson, type WireTrackBody } from "@schematic-sdk/core";
-import type { Entry } from "./queue";
+import type { Entry } from "./entries";
 
 /** `check` with `quantity` more usage; at a numeric allocation it turns off. */
 export function addUsage(check: Readonly<FlagCheck>, quantity: number): Readonly<FlagCheck> {
