@@ -47,15 +47,6 @@ const tracked = (event: string) =>
     .events({ type: "track" })
     .filter((e) => (e.body as { event: string }).event === event);
 
-/** Waits until `check` holds, up to `ms`. */
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await sleep(10);
-  }
-}
-
 describe("hostile inputs: the browser client", () => {
   it("junk in a stored session and a closed tab's queue is discarded, never sent, never saved again", async () => {
     const storage = new MapStorage();
