@@ -203,6 +203,22 @@ describe("hooks", () => {
     expect(result.current.track).toBe(first.track);
   });
 
+  it("a misspelled option in the provider's options throws during render, naming it and the right one", () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <SchematicProvider
+        publishableKey="api_test_1234"
+        options={{ ...testOptions(), apiURL: "http://127.0.0.1:8787" } as never}
+      >
+        {children}
+      </SchematicProvider>
+    );
+    expect(() => renderHook(() => useSchematic(), { wrapper })).toThrow(
+      /^Schematic: unknown option "apiURL" — did you mean "apiUrl"\?/,
+    );
+    expect(received.events).toHaveLength(0);
+  });
+
   it("useSchematicIdentify refuses bad input during render with the field named", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const wrapper = ({ children }: { children: ReactNode }) => (
