@@ -21,7 +21,12 @@ export const LIMITS = /* @__PURE__ */ Object.freeze({
   maxBodyBytes: MAX_BODY_BYTES,
 });
 
-const FORBIDDEN_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+/** Names no key, trait or map entry may have (they would reach an object's prototype). */
+export const RESERVED_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  "__proto__",
+  "constructor",
+  "prototype",
+]);
 
 export type Issues = ValidationIssue[];
 
@@ -63,7 +68,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 function checkName(name: string, path: string, issues: Issues, what: string): boolean {
-  if (FORBIDDEN_NAMES.has(name)) {
+  if (RESERVED_NAMES.has(name)) {
     issues.push({ path: join(path, name), message: `"${name}" is not allowed as a ${what} name; rename it` });
     return false;
   }

@@ -16,7 +16,7 @@ export {
   SchematicTimeoutError,
   SchematicValidationError,
 } from "./errors";
-export { isPlainObject, LIMITS, utf8Length } from "./fields";
+export { isPlainObject, LIMITS, RESERVED_NAMES, utf8Length } from "./fields";
 export type {
   FetchFunction,
   HttpClientOptions,
@@ -26,7 +26,7 @@ export type {
   RetryOptions,
 } from "./http";
 export { HttpClient, MAX_RESPONSE_BYTES, parseBody, requestWithRetries } from "./http";
-export { isPublishableKey, isSecretKey, maskKey } from "./keys";
+export { isPublishableKey, isSecretKey, KEY_PREFIXES, maskKey } from "./keys";
 export type { Logger, LogLevel } from "./logger";
 export { createLogger } from "./logger";
 export type { OptionRule } from "./options";

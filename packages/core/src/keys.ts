@@ -1,3 +1,6 @@
+/** The prefix of each kind of API key. */
+export const KEY_PREFIXES = Object.freeze({ secret: "sch_", publishable: "api_" });
+
 /** Secret keys (`sch_…`) belong on servers only. */
 export function isSecretKey(key: unknown): key is string {
   return typeof key === "string" && key.startsWith("sch_") && key.length > 4;

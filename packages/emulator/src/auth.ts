@@ -4,12 +4,10 @@
  * anything else is a 401 whose message says what was expected. Keys are
  * never echoed back.
  */
-import { isPublishableKey, isSecretKey } from "@schematic-sdk/core";
+import { isPublishableKey, isSecretKey, KEY_PREFIXES } from "@schematic-sdk/core";
 import { HttpError } from "./httpError";
 
 export type KeyKind = "secret" | "publishable";
-
-const PREFIXES: Record<KeyKind, string> = { secret: "sch_", publishable: "api_" };
 
 /** The kind of a key, or undefined when it is neither (too short, wrong prefix). */
 export function keyKind(key: string | null | undefined): KeyKind | undefined {
@@ -19,7 +17,7 @@ export function keyKind(key: string | null | undefined): KeyKind | undefined {
 }
 
 const describe = (kinds: readonly KeyKind[]): string =>
-  kinds.map((kind) => `a ${kind} key (${PREFIXES[kind]}…)`).join(" or ");
+  kinds.map((kind) => `a ${kind} key (${KEY_PREFIXES[kind]}…)`).join(" or ");
 
 /** Throws 401 unless `key` is one of the `allowed` kinds; `where` names where the key is expected. */
 export function requireKey(key: string | null | undefined, allowed: readonly KeyKind[], where: string): void {

@@ -9,6 +9,7 @@ import {
   isPlainObject,
   type Keys,
   LIMITS,
+  RESERVED_NAMES,
   type Traits,
   type TraitValue,
 } from "@schematic-sdk/core";
@@ -16,7 +17,6 @@ import { badRequest } from "./httpError";
 
 const MAX_LENGTH = LIMITS.maxStringLength;
 // Core refuses the same names in its validators; it does not export the list.
-const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
 const EVENT_TYPES = new Set<EventType>(["identify", "track", "flag_check"]);
 
 /** A company or user as an upsert or identify event describes it. */
@@ -94,7 +94,7 @@ function expectObject(value: unknown, path: string): Json {
 function checkName(name: string, path: string): void {
   if (name === "") throw badRequest(`${path} has an empty name`);
   if (name.length > MAX_LENGTH) throw badRequest(`${path}: names are at most ${MAX_LENGTH} characters`);
-  if (RESERVED.has(name)) throw badRequest(`${path}.${name} is a reserved name`);
+  if (RESERVED_NAMES.has(name)) throw badRequest(`${path}.${name} is a reserved name`);
 }
 
 export function parseKeys(value: unknown, path: string, options: { allowEmpty?: boolean } = {}): Keys {
