@@ -132,7 +132,11 @@ export function createRequestHandler(parts: HandlerParts): RequestHandler {
 
   return async (request) => {
     const reply = await dispatch(request);
-    Object.assign(reply.headers, cors.headers(request.header), { "x-request-id": `req_${++requestCounter}` });
+    // The inspector's page holds its token: only the page itself (same origin, no CORS) may read it, not another local app.
+    const own = request.path === "/" || request.path.startsWith("/inspector/");
+    Object.assign(reply.headers, own ? { vary: "Origin" } : cors.headers(request.header), {
+      "x-request-id": `req_${++requestCounter}`,
+    });
     return reply;
   };
 }

@@ -43,4 +43,13 @@ describe("CORS", () => {
     }
     expect(bad.status).toBe(400);
   });
+
+  it("the inspector's page and state are readable by the page itself only, not by another local app", async () => {
+    const { call } = setup();
+    for (const path of ["/", "/inspector/state"]) {
+      const res = await call("GET", path, undefined, { headers: { origin: "http://localhost:5173" } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    }
+  });
 });
