@@ -2,10 +2,10 @@
  * `Schematic`, the browser client: a facade over its rooms — the session
  * (context, anonymous id, what is stored), the event queue, the flags and
  * the external store — which `wiring.ts` builds. Construction checks the key
- * and options, reads the stored
- * session (so the first snapshot shows it) and starts nothing; timers, page
- * listeners and tab coordination start with `mount()` or the first call
- * that needs them, and stop with the last `unmount()` or `close()`.
+ * and the options, reads the stored session (so the first snapshot shows it)
+ * and starts nothing; timers, page listeners and tab coordination start with
+ * `mount()` or the first call that needs them, and stop with the last
+ * `unmount()` or `close()`.
  */
 import {
   type Context,
@@ -60,7 +60,7 @@ export class Schematic {
 
   /**
    * @param publishableKey your publishable key (`api_…`); a secret key (`sch_…`) throws `SchematicConfigError`.
-   * @throws SchematicConfigError for a missing or secret key; SchematicValidationError for a bad `bootstrap.context`.
+   * @throws SchematicConfigError for a missing, non-string or secret key, an unknown option or a value of the wrong kind (naming it and what to pass); SchematicValidationError for a bad `bootstrap.context`.
    */
   constructor(publishableKey: string, options: SchematicOptions = {}) {
     const fail = (message: string) => {
