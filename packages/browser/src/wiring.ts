@@ -90,8 +90,8 @@ export function wire(key: string, options: SchematicOptions, mounted: () => bool
       timers,
       onResult: ({ method, url, status, ms, error }) => {
         log(method, url, status ?? "no answer", `${ms} ms`, ...(error ? [(error as Error).message] : []));
-        // Said once, debug or not: a wrong URL otherwise only shows as retries.
-        if (error instanceof SchematicNetworkError && !warned) {
+        // Said once, debug or not: a wrong URL otherwise only shows as retries. (A body past the bound did answer.)
+        if (error instanceof SchematicNetworkError && !(error.cause instanceof RangeError) && !warned) {
           warned = true;
           console.warn(
             `[schematic] cannot reach ${o[name]} (${error.message}): is it running, and is ${name} right?`,

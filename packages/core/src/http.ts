@@ -69,7 +69,9 @@ async function readText(response: ResponseLike): Promise<string> {
     bytes += value.byteLength;
     if (bytes > MAX_RESPONSE_BYTES) {
       void reader.cancel().catch(() => {});
-      throw new Error(`the response body is over ${MAX_RESPONSE_BYTES} bytes, the most this client reads`);
+      throw new RangeError(
+        `the response body is over ${MAX_RESPONSE_BYTES} bytes, the most this client reads`,
+      );
     }
     text += decoder.decode(value, { stream: true });
   }
