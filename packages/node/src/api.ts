@@ -78,6 +78,14 @@ const MAX_TIMEOUT = 2_147_483_647;
 /** 408, 429 and every 5xx, as ky wants them: a list. */
 const RETRY_STATUSES = Array.from({ length: 600 }, (_, status) => status).filter(isRetryableStatus);
 
+/** The option that carries a call's body past ky's Request to the transport (ky passes unknown options to `fetch`). */
+const DIRECT = "schematicBody";
+type DirectOptions = { [DIRECT]?: string };
+
+function hasHooks(hooks: KyHooks): boolean {
+  return Object.values(hooks).some((list) => Array.isArray(list) && list.length > 0);
+}
+
 export interface ApiCall {
   /** Path below the API's base URL, starting with `/`. */
   path: string;
@@ -93,6 +101,8 @@ export interface ApiCall {
 export class ApiClient {
   readonly #baseUrl: string;
   readonly #defaults: Options;
+  /** No hooks: the body rides beside ky's Request (see the constructor). */
+  readonly #direct: boolean;
   readonly #retries = new Map<number, RetryOptions>();
   #ky: KyInstance | undefined;
   #loading: Promise<KyInstance> | undefined;
@@ -109,14 +119,26 @@ export class ApiClient {
     const { send } = params;
     const userHooks = params.hooks as KyHooks | undefined;
     const hooks = params.debug ? withDebugLines(userHooks ?? {}, params.debug) : userHooks;
+    // Without hooks nothing reads the Request or the Response ky hands around, so the body and the
+    // headers go to the transport beside the Request (ky passes options it does not know to `fetch`)
+    // and the transport's answer comes back as it is: no body stream per request to copy for retries,
+    // read back and cancel, and no Response to build. With hooks, they see real ones.
+    this.#direct = hooks === undefined || !hasHooks(hooks);
+    const lowerCased = Object.fromEntries(
+      Object.entries(params.headers).map(([name, value]) => [name.toLowerCase(), value]),
+    );
     this.#defaults = {
       method: "post",
-      headers: params.headers,
       throwHttpErrors: true,
-      ...(hooks ? { hooks } : {}),
-      // ky hands over a Request; the transport takes a URL and an init, and answers a ResponseLike.
-      fetch: async (input) => {
+      ...(this.#direct ? {} : { headers: params.headers, hooks }),
+      fetch: async (input, options) => {
         const request = input as Request;
+        const body = (options as DirectOptions | undefined)?.[DIRECT];
+        if (body !== undefined) {
+          const init = { method: "POST", headers: lowerCased, body, signal: request.signal };
+          return (await send(request.url, init)) as unknown as Response;
+        }
+        // The transport takes a URL and an init, and answers a ResponseLike; hooks read real ones.
         const headers: Record<string, string> = {};
         request.headers.forEach((value, name) => {
           headers[name] = value;
@@ -134,13 +156,11 @@ export class ApiClient {
     const timeout = Math.min(call.timeout, MAX_TIMEOUT);
     try {
       const ky = this.#ky ?? (await this.#load());
-      const response = await ky(url, {
-        body: call.body,
-        timeout,
-        retry: this.#retry(call.retries),
-        context: {},
-        ...(call.signal ? { signal: call.signal } : {}),
-      });
+      const options: Options & DirectOptions = { timeout, retry: this.#retry(call.retries) };
+      if (this.#direct) options[DIRECT] = call.body;
+      else options.body = call.body;
+      if (call.signal) options.signal = call.signal;
+      const response = await ky(url, options);
       return parseBody(await response.text());
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason;
