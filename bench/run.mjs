@@ -5,7 +5,7 @@
  * goes to stderr) and writes bench/results.json. See README.md.
  *
  *   node run.mjs [--quick] [--only bundle,import,calls,requests,upsert,track,entitlements]
- *                [--duration <s>] [--runs <n>] [--json <file>]
+ *                [--duration <s>] [--runs <n>] [--concurrency <n,n>] [--json <file>]
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -43,13 +43,14 @@ const { values } = parseArgs({
     only: { type: "string" },
     duration: { type: "string" },
     runs: { type: "string" },
+    concurrency: { type: "string" },
     json: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
 if (values.help) {
   process.stdout.write(
-    `Usage: node run.mjs [--quick] [--only ${SECTIONS.join(",")}] [--duration <s>] [--runs <n>] [--json <file>]\n`,
+    `Usage: node run.mjs [--quick] [--only ${SECTIONS.join(",")}] [--duration <s>] [--runs <n>] [--concurrency <n,n>] [--json <file>]\n`,
   );
   process.exit(0);
 }
@@ -84,6 +85,9 @@ const config = {
   upsertWarmup: quick ? 1 : 2,
   upsertRounds: runsOverride ?? (quick ? 1 : 3),
   trackRuns: runsOverride ?? (quick ? 1 : 3),
+  upsertConcurrency: (values.concurrency ?? (quick ? "32" : "32,256"))
+    .split(",")
+    .map((c) => positive(c.trim(), "concurrency")),
 };
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -164,6 +168,7 @@ if (["upsert", "track", "million", "flagcache"].some((s) => only.has(s)))
       seconds: config.upsertSeconds,
       warmup: config.upsertWarmup,
       rounds: config.upsertRounds,
+      concurrency: config.upsertConcurrency,
       trackRuns: config.trackRuns,
       log,
     }),
