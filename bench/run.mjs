@@ -5,7 +5,7 @@
  * goes to stderr) and writes bench/results.json. See README.md.
  *
  *   node run.mjs [--quick] [--only bundle,import,calls,requests,upsert,track,entitlements,live]
- *                [--duration <s>] [--runs <n>] [--json <file>]
+ *                [--duration <s>] [--runs <n>] [--concurrency <n,n>] [--json <file>]
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -45,13 +45,14 @@ const { values } = parseArgs({
     only: { type: "string" },
     duration: { type: "string" },
     runs: { type: "string" },
+    concurrency: { type: "string" },
     json: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
 if (values.help) {
   process.stdout.write(
-    `Usage: node run.mjs [--quick] [--only ${SECTIONS.join(",")}] [--duration <s>] [--runs <n>] [--json <file>]\n`,
+    `Usage: node run.mjs [--quick] [--only ${SECTIONS.join(",")}] [--duration <s>] [--runs <n>] [--concurrency <n,n>] [--json <file>]\n`,
   );
   process.exit(0);
 }
@@ -86,6 +87,9 @@ const config = {
   upsertWarmup: quick ? 1 : 2,
   upsertRounds: runsOverride ?? (quick ? 1 : 3),
   trackRuns: runsOverride ?? (quick ? 1 : 3),
+  upsertConcurrency: (values.concurrency ?? (quick ? "32" : "32,256"))
+    .split(",")
+    .map((c) => positive(c.trim(), "concurrency")),
 };
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -166,6 +170,7 @@ if (["upsert", "track", "million", "flagcache"].some((s) => only.has(s)))
       seconds: config.upsertSeconds,
       warmup: config.upsertWarmup,
       rounds: config.upsertRounds,
+      concurrency: config.upsertConcurrency,
       trackRuns: config.trackRuns,
       log,
     }),

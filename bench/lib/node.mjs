@@ -15,7 +15,7 @@ export async function nodeSection({
   seconds,
   warmup,
   rounds,
-  concurrency = 32,
+  concurrency = [32],
   trackCount = 100_000,
   trackRuns,
   million = false,
@@ -24,43 +24,52 @@ export async function nodeSection({
 }) {
   const emulator = await startEmulatorChild();
   const out = {};
+
+  /** `upsertCompany` throughput at `lanes` concurrent loops, both clients, alternating who goes first. */
+  async function upsertRound(lanes) {
+    const samples = { ours: [], theirs: [] };
+    const errors = {};
+    for (let r = 0; r < rounds; r++) {
+      // Alternate who goes first, so drift on a shared machine hits both alike.
+      for (const side of r % 2 ? [...SIDES].reverse() : SIDES) {
+        if (errors[side]) continue;
+        log(`upsertCompany ×${lanes}: ${side} round ${r + 1}/${rounds} (${warmup} s warm-up + ${seconds} s)`);
+        await emulator.reset();
+        const res = await runWorker(
+          "node-worker.mjs",
+          ["upsert", side, emulator.url, seconds, lanes, warmup],
+          {
+            timeoutMs: (seconds + warmup + 60) * 1000,
+          },
+        );
+        if (res.error) errors[side] = res.error;
+        else samples[side].push(res);
+      }
+    }
+    const result = { seconds, warmup, rounds, concurrency: lanes };
+    for (const side of SIDES) {
+      const s = samples[side];
+      result[side] =
+        s.length === 0
+          ? { error: errors[side] ?? "no run" }
+          : {
+              perSecond: median(s.map((x) => x.perSecond)),
+              p50: median(s.map((x) => x.p50)),
+              p99: median(s.map((x) => x.p99)),
+              errors: s.reduce((n, x) => n + x.errors, 0),
+              firstError: s.find((x) => x.firstError)?.firstError,
+              perRound: s.map((x) => Math.round(x.perSecond)),
+              runs: s.length,
+            };
+    }
+    return result;
+  }
+
   try {
     if (upsert) {
-      const samples = { ours: [], theirs: [] };
-      const errors = {};
-      for (let r = 0; r < rounds; r++) {
-        // Alternate who goes first, so drift on a shared machine hits both alike.
-        for (const side of r % 2 ? [...SIDES].reverse() : SIDES) {
-          if (errors[side]) continue;
-          log(`upsertCompany: ${side} round ${r + 1}/${rounds} (${warmup} s warm-up + ${seconds} s)`);
-          await emulator.reset();
-          const res = await runWorker(
-            "node-worker.mjs",
-            ["upsert", side, emulator.url, seconds, concurrency, warmup],
-            {
-              timeoutMs: (seconds + warmup + 60) * 1000,
-            },
-          );
-          if (res.error) errors[side] = res.error;
-          else samples[side].push(res);
-        }
-      }
-      out.upsert = { seconds, warmup, rounds, concurrency };
-      for (const side of SIDES) {
-        const s = samples[side];
-        out.upsert[side] =
-          s.length === 0
-            ? { error: errors[side] ?? "no run" }
-            : {
-                perSecond: median(s.map((x) => x.perSecond)),
-                p50: median(s.map((x) => x.p50)),
-                p99: median(s.map((x) => x.p99)),
-                errors: s.reduce((n, x) => n + x.errors, 0),
-                firstError: s.find((x) => x.firstError)?.firstError,
-                perRound: s.map((x) => Math.round(x.perSecond)),
-                runs: s.length,
-              };
-      }
+      out.upserts = [];
+      for (const lanes of concurrency) out.upserts.push(await upsertRound(lanes));
+      out.upsert = out.upserts[0];
     }
     if (track) {
       out.track = { count: trackCount, runs: trackRuns };

@@ -1,16 +1,20 @@
 /**
  * Received events: stored oldest first up to a limit, duplicates (a
  * `tracker_event_id` or `idempotency_key` seen before) counted and refused.
+ * An `idempotency_key` is remembered for good; a `tracker_event_id` (which
+ * only tells a retried send from a new event) for the last `max` to `2 × max`
+ * events, like the events themselves, so memory stays bounded however many
+ * events arrive.
  */
 import type { StoredEvent } from "./records";
-
-const trackerKey = (id: string) => `t\u0000${id}`;
-const idempotencyKey = (key: string) => `i\u0000${key}`;
 
 export class EventLog {
   readonly #max: number;
   #events: StoredEvent[] = [];
-  readonly #seen = new Set<string>();
+  /** Tracker ids seen: the current generation and the one before it. */
+  #trackerIds = new Set<string>();
+  #olderTrackerIds = new Set<string>();
+  readonly #keys = new Set<string>();
   /** Events that arrived, duplicates included. */
   received = 0;
   /** Events refused as duplicates. */
@@ -27,15 +31,25 @@ export class EventLog {
   /** Counts an arriving event; false (and counted) when its id or key was seen before, else marks them seen. */
   admit(trackerEventId: string | null, key: string | null): boolean {
     this.received++;
-    const ids: string[] = [];
-    if (trackerEventId !== null) ids.push(trackerKey(trackerEventId));
-    if (key !== null) ids.push(idempotencyKey(key));
-    if (ids.some((id) => this.#seen.has(id))) {
+    if (
+      (trackerEventId !== null &&
+        (this.#trackerIds.has(trackerEventId) || this.#olderTrackerIds.has(trackerEventId))) ||
+      (key !== null && this.#keys.has(key))
+    ) {
       this.duplicates++;
       return false;
     }
-    for (const id of ids) this.#seen.add(id);
+    if (trackerEventId !== null) this.#rememberTrackerId(trackerEventId);
+    if (key !== null) this.#keys.add(key);
     return true;
+  }
+
+  #rememberTrackerId(id: string): void {
+    if (this.#trackerIds.size >= this.#max) {
+      this.#olderTrackerIds = this.#trackerIds;
+      this.#trackerIds = new Set();
+    }
+    this.#trackerIds.add(id);
   }
 
   /** Stores an admitted event; beyond the limit the oldest tenth goes. */
@@ -71,14 +85,16 @@ export class EventLog {
   load(events: StoredEvent[]): void {
     this.#events = events;
     for (const e of events) {
-      if (e.tracker_event_id) this.#seen.add(trackerKey(e.tracker_event_id));
-      if (e.idempotency_key) this.#seen.add(idempotencyKey(e.idempotency_key));
+      if (e.tracker_event_id) this.#rememberTrackerId(e.tracker_event_id);
+      if (e.idempotency_key) this.#keys.add(e.idempotency_key);
     }
   }
 
   clear(): void {
     this.#events = [];
-    this.#seen.clear();
+    this.#trackerIds.clear();
+    this.#olderTrackerIds.clear();
+    this.#keys.clear();
     this.received = 0;
     this.duplicates = 0;
   }

@@ -26,6 +26,18 @@ export interface UsageRecord {
 export class UsageMeter {
   /** company id → event name → record */
   readonly #byCompany = new Map<string, Map<string, UsageRecord>>();
+  /** The window of each period last asked for: events of a burst share it, so it is computed once. */
+  readonly #bounds = new Map<Windowed, { start: number; end: number }>();
+
+  /** The start of the window of `period` containing `at`. */
+  #start(period: Windowed, at: number): number {
+    let bounds = this.#bounds.get(period);
+    if (bounds === undefined || at < bounds.start || at >= bounds.end) {
+      bounds = periodBounds(period, at);
+      this.#bounds.set(period, bounds);
+    }
+    return bounds.start;
+  }
 
   /** Adds `quantity` of `event` for the company at time `at`. */
   add(companyId: string, event: string, quantity: number, at: number): void {
@@ -33,14 +45,14 @@ export class UsageMeter {
     let record = events.get(event);
     if (!record) {
       const windows = {} as Record<Windowed, UsageWindow>;
-      for (const period of WINDOWED) windows[period] = { start: periodBounds(period, at).start, sum: 0 };
+      for (const period of WINDOWED) windows[period] = { start: this.#start(period, at), sum: 0 };
       record = { company_id: companyId, event, total: 0, windows };
       events.set(event, record);
     }
     record.total += quantity;
     for (const period of WINDOWED) {
       const window = record.windows[period];
-      const start = periodBounds(period, at).start;
+      const start = this.#start(period, at);
       if (start > window.start) {
         window.start = start;
         window.sum = quantity;
@@ -55,7 +67,7 @@ export class UsageMeter {
     if (!record) return 0;
     if (period === "all_time") return record.total;
     const window = record.windows[period];
-    return window.start === periodBounds(period, now).start ? window.sum : 0;
+    return window.start === this.#start(period, now) ? window.sum : 0;
   }
 
   /** Whether the company has used `event` at all (cheap check before reading). */

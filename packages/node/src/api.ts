@@ -13,16 +13,14 @@ import {
   type FetchFunction,
   isRetryableStatus,
   isSchematicError,
+  monotonicNow,
   parseBody,
   parseRetryAfter,
-  type ResponseLike,
   retryDelay,
-  SchematicApiError,
-  SchematicNetworkError,
-  SchematicTimeoutError,
 } from "@schematic-sdk/core";
 import type { Hooks, KyInstance, Options, RetryOptions } from "ky";
-import { NodeHeaders } from "./transport";
+import { toResponse, toSchematicError } from "./kyBoundary";
+import { foregroundTimers } from "./timers";
 
 /**
  * ky's hooks for the request/response calls (upserts and flag checks), e.g.
@@ -78,6 +76,31 @@ const MAX_TIMEOUT = 2_147_483_647;
 /** 408, 429 and every 5xx, as ky wants them: a list. */
 const RETRY_STATUSES = Array.from({ length: 600 }, (_, status) => status).filter(isRetryableStatus);
 
+/**
+ * The option that carries a call's own state past ky's Request to the
+ * transport (ky passes options it does not know to `fetch`, and to errors):
+ * its body when no hook reads the Request, and the earliest time the server's
+ * `Retry-After` allows the next attempt (ky's wait may end a millisecond
+ * early, as Node's timers do).
+ */
+const CALL = "schematicCall";
+interface CallState {
+  body: string | undefined;
+  /** `monotonicNow()` before which no attempt is sent. */
+  notBefore: number;
+}
+type CallOptions = { [CALL]?: CallState };
+
+/** Waits, if need be, until `call.notBefore`. */
+async function notBefore(call: CallState): Promise<void> {
+  const wait = call.notBefore - monotonicNow();
+  if (wait > 0) await new Promise<void>((resolve) => foregroundTimers.setTimeout(() => resolve(), wait));
+}
+
+function hasHooks(hooks: KyHooks): boolean {
+  return Object.values(hooks).some((list) => Array.isArray(list) && list.length > 0);
+}
+
 export interface ApiCall {
   /** Path below the API's base URL, starting with `/`. */
   path: string;
@@ -93,6 +116,8 @@ export interface ApiCall {
 export class ApiClient {
   readonly #baseUrl: string;
   readonly #defaults: Options;
+  /** No hooks: the body rides beside ky's Request (see the constructor). */
+  readonly #direct: boolean;
   readonly #retries = new Map<number, RetryOptions>();
   #ky: KyInstance | undefined;
   #loading: Promise<KyInstance> | undefined;
@@ -109,14 +134,28 @@ export class ApiClient {
     const { send } = params;
     const userHooks = params.hooks as KyHooks | undefined;
     const hooks = params.debug ? withDebugLines(userHooks ?? {}, params.debug) : userHooks;
+    // Without hooks nothing reads the Request or the Response ky hands around, so the body and the
+    // headers go to the transport beside the Request (ky passes options it does not know to `fetch`)
+    // and the transport's answer comes back as it is: no body stream per request to copy for retries,
+    // read back and cancel, and no Response to build. With hooks, they see real ones.
+    this.#direct = hooks === undefined || !hasHooks(hooks);
+    const lowerCased = Object.fromEntries(
+      Object.entries(params.headers).map(([name, value]) => [name.toLowerCase(), value]),
+    );
     this.#defaults = {
       method: "post",
-      headers: params.headers,
       throwHttpErrors: true,
-      ...(hooks ? { hooks } : {}),
-      // ky hands over a Request; the transport takes a URL and an init, and answers a ResponseLike.
-      fetch: async (input) => {
+      ...(this.#direct ? {} : { headers: params.headers, hooks }),
+      fetch: async (input, options) => {
         const request = input as Request;
+        const call = (options as CallOptions | undefined)?.[CALL];
+        if (call?.notBefore) await notBefore(call);
+        const body = call?.body;
+        if (body !== undefined) {
+          const init = { method: "POST", headers: lowerCased, body, signal: request.signal };
+          return (await send(request.url, init)) as unknown as Response;
+        }
+        // The transport takes a URL and an init, and answers a ResponseLike; hooks read real ones.
         const headers: Record<string, string> = {};
         request.headers.forEach((value, name) => {
           headers[name] = value;
@@ -134,13 +173,11 @@ export class ApiClient {
     const timeout = Math.min(call.timeout, MAX_TIMEOUT);
     try {
       const ky = this.#ky ?? (await this.#load());
-      const response = await ky(url, {
-        body: call.body,
-        timeout,
-        retry: this.#retry(call.retries),
-        context: {},
-        ...(call.signal ? { signal: call.signal } : {}),
-      });
+      const state: CallState = { body: this.#direct ? call.body : undefined, notBefore: 0 };
+      const options: Options & CallOptions = { timeout, retry: this.#retry(call.retries), [CALL]: state };
+      if (!this.#direct) options.body = call.body;
+      if (call.signal) options.signal = call.signal;
+      const response = await ky(url, options);
       return parseBody(await response.text());
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason;
@@ -175,6 +212,8 @@ export class ApiClient {
             // A request/response call fails fast rather than wait long for the server.
             const after = parseRetryAfter(response.headers.get("retry-after"));
             if (after !== undefined && after > MAX_UPSERT_RETRY_AFTER) return false;
+            const state = (error as { options?: CallOptions }).options?.[CALL];
+            if (after !== undefined && state) state.notBefore = monotonicNow() + after;
           }
           return undefined;
         },
@@ -220,59 +259,4 @@ function withDebugLines(hooks: KyHooks, debug: (...args: unknown[]) => void): Ky
       ...(hooks.beforeRetry ?? []),
     ],
   };
-}
-
-/** A real `Response` (ky and the user's hooks read one) from what the transport answered. */
-function toResponse(answer: ResponseLike): Promise<Response> | Response {
-  if (answer instanceof Response) return answer;
-  return answer.text().then((text) => {
-    const { status, headers } = answer;
-    const init: ResponseInit = { status, headers: headerPairs(headers) };
-    // Response refuses a body on these statuses, and any status outside 200-599.
-    const empty = status === 204 || status === 205 || status === 304;
-    if (status < 200 || status > 599) return new Response(text, { ...init, status: 502 });
-    return new Response(empty ? null : text, init);
-  });
-}
-
-/** Every header of a transport's answer (a `ResponseLike` that only has `get` gives the ones the client reads). */
-function headerPairs(headers: ResponseLike["headers"]): [string, string][] {
-  if (headers instanceof NodeHeaders) return headers.pairs();
-  const out: [string, string][] = [];
-  if (typeof (headers as Headers).forEach === "function") {
-    (headers as Headers).forEach((value, name) => {
-      out.push([name, value]);
-    });
-    return out;
-  }
-  for (const name of ["content-type", "retry-after", "x-request-id"]) {
-    const value = headers.get(name);
-    if (value !== null) out.push([name, value]);
-  }
-  return out;
-}
-
-/** Maps what ky threw to ours: ky's own errors never reach a user. */
-async function toSchematicError(error: unknown, url: string, timeout: number): Promise<Error> {
-  if (isSchematicError(error)) return error;
-  const name = (error as Error | undefined)?.name;
-  if (name === "HTTPError") {
-    const response = (error as { response: Response }).response;
-    let body: unknown;
-    try {
-      body = parseBody(await response.text());
-    } catch {
-      // A hook read the body already.
-    }
-    return new SchematicApiError({
-      status: response.status,
-      body,
-      method: "POST",
-      url,
-      requestId: response.headers.get("x-request-id") ?? undefined,
-      retryAfter: parseRetryAfter(response.headers.get("retry-after")),
-    });
-  }
-  if (name === "TimeoutError") return new SchematicTimeoutError({ method: "POST", url, timeout });
-  return new SchematicNetworkError({ method: "POST", url, cause: error });
 }

@@ -26,6 +26,7 @@ import {
   type WireEvent,
 } from "@schematic-sdk/core";
 import { BatchEncoder, EVENT_TAGS, storedEventJson } from "./batchEncoder";
+import { BufferWaiters } from "./bufferWaiters";
 import type { EventBufferStats } from "./eventStats";
 import { EventStore } from "./eventStore";
 import { describeFailure } from "./failures";
@@ -63,15 +64,13 @@ export class EventBuffer {
   #flights: Flight[] = [];
   /** Live (not dropped, not settled) events, in the store and in flight. */
   #live = 0;
-  #flushWaiters: { seq: number; resolve: () => void }[] = [];
-  #drainWaiters: (() => void)[] = [];
+  readonly #waiters = new BufferWaiters();
   #timer: unknown;
   #timerAt = 0;
   /** Whether the pending send keeps the process alive (it must while someone awaits `flush()`). */
   #timerHeld = false;
   /** The shared pause: a failed batch (and a `Retry-After` above all) holds every batch back, on the monotonic clock. */
   readonly #backoff = new Backoff();
-  #urgent = false;
   readonly stats: EventBufferStats = {
     pending: 0,
     pendingBytes: 0,
@@ -130,21 +129,7 @@ export class EventBuffer {
     const target = this.#store.end;
     const result = () => ({ pending: this.#live });
     if (this.#head() >= target) return Promise.resolve(result());
-    this.#urgent = true;
-    const done = new Promise<{ pending: number }>((resolve) => {
-      const waiter = { seq: target, resolve: () => resolve(result()) };
-      this.#flushWaiters.push(waiter);
-      if (timeout === undefined) return;
-      const timer = foregroundTimers.setTimeout(() => {
-        this.#flushWaiters = this.#flushWaiters.filter((w) => w !== waiter);
-        if (this.#flushWaiters.length === 0) this.#urgent = false;
-        resolve(result());
-      }, timeout);
-      waiter.resolve = () => {
-        foregroundTimers.clearTimeout(timer);
-        resolve(result());
-      };
-    });
+    const done = this.#waiters.flush(target, timeout, result);
     this.#schedule(0);
     return done;
   }
@@ -152,7 +137,7 @@ export class EventBuffer {
   /** Resolves at once below the high-water mark, else when the unsent events are down to half of it. */
   drained(): Promise<void> {
     if (this.#store.keptBytes < this.#highWater) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+    return this.#waiters.drained();
   }
 
   /** Stops the timer (call `flush()` first: what is still buffered stays unsent). */
@@ -196,7 +181,8 @@ export class EventBuffer {
     const now = monotonicNow();
     const at = now + Math.max(ms, this.#backoff.wait());
     // An unref'd timer set before a flush() is replaced by one that keeps the process alive.
-    if (this.#timer !== undefined && this.#timerAt <= at && (this.#timerHeld || !this.#urgent)) return;
+    if (this.#timer !== undefined && this.#timerAt <= at && (this.#timerHeld || !this.#waiters.flushing))
+      return;
     if (this.#timer !== true) this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = at;
@@ -206,13 +192,13 @@ export class EventBuffer {
       this.#timer = true;
       queueMicrotask(() => {
         this.#timer = undefined;
-        this.#pump(this.#urgent);
+        this.#pump(this.#waiters.flushing);
       });
       return;
     }
     // While someone awaits flush(), the timer must keep the process alive.
-    this.#timerHeld = this.#urgent;
-    const timers = this.#urgent ? foregroundTimers : this.#timers;
+    this.#timerHeld = this.#waiters.flushing;
+    const timers = this.#waiters.flushing ? foregroundTimers : this.#timers;
     this.#timer = timers.setTimeout(() => {
       this.#timer = undefined;
       this.#pump(true);
@@ -238,7 +224,7 @@ export class EventBuffer {
       this.#flights.length < MAX_IN_FLIGHT &&
       store.first < store.end &&
       !this.#flights.some((f) => f.hasIdentify) &&
-      (partial || this.#urgent || store.end - store.first >= this.#batchSize)
+      (partial || this.#waiters.flushing || store.end - store.first >= this.#batchSize)
     ) {
       const start = store.first;
       const { body, count, hasIdentify, end } = this.#encoder.encode(store, this.#batchSize);
@@ -281,7 +267,7 @@ export class EventBuffer {
       }
     }
     const store = this.#store;
-    this.#pump(this.#urgent || store.end - store.first >= this.#batchSize);
+    this.#pump(this.#waiters.flushing || store.end - store.first >= this.#batchSize);
   }
 
   /** A batch is done: delivered or given up; its events are released at once. */
@@ -296,18 +282,10 @@ export class EventBuffer {
   /** Everything before the head is settled: wakes finished flushes. */
   #advance(): void {
     this.stats.pending = this.#live;
-    if (this.#flushWaiters.length === 0) return;
-    const head = this.#head();
-    this.#flushWaiters = this.#flushWaiters.filter((w) => {
-      if (w.seq > head) return true;
-      w.resolve();
-      return false;
-    });
-    if (this.#flushWaiters.length === 0) this.#urgent = false;
+    this.#waiters.settled(this.#head());
   }
 
   #wakeDrainers(): void {
-    if (this.#drainWaiters.length === 0 || this.#store.keptBytes > this.#highWater / 2) return;
-    for (const resolve of this.#drainWaiters.splice(0)) resolve();
+    if (this.#waiters.draining && this.#store.keptBytes <= this.#highWater / 2) this.#waiters.room();
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Flag checks: `POST /flags/{key}/check` answers kept whole (a `FlagCheck`)
  * in the flag cache; identical checks in flight share one request; any
- * failure answers the fallback. A hit in the default memory cache costs one
- * key build and one map lookup: no validation (a context that would not
+ * failure answers the fallback. A hit in the default memory cache costs a
+ * key (reused when the flag's last context is asked again, see
+ * `RecentKeys`) and one map lookup: no validation (a context that would not
  * validate was never cached), no reordering, no async step of its own.
  */
 import {
@@ -19,12 +20,15 @@ import type { ApiClient } from "./api";
 import { describeFailure } from "./failures";
 import { type FlagCacheProvider, MemoryFlagCache } from "./flagCache";
 import { flagCacheKey } from "./flagKey";
+import { RecentKeys } from "./recentKeys";
 
 /** Per-call options of `checkFlag` and `checkEntitlement`. */
 export interface FlagCallOptions {
   fallback?: boolean | undefined;
   timeout?: number | undefined;
 }
+
+const NO_CONTEXT = Object.freeze({});
 
 export class Flags {
   readonly #api: ApiClient;
@@ -36,6 +40,7 @@ export class Flags {
   readonly #timeout: number;
   readonly #defaults: Readonly<Record<string, boolean>>;
   readonly #offline: boolean;
+  readonly #recentKeys = new RecentKeys();
   readonly #asks = new Map<string, Promise<FlagCheck | undefined>>();
   readonly #writes = new Set<Promise<unknown>>();
   readonly #notFoundLogged = new Set<string>();
@@ -64,7 +69,7 @@ export class Flags {
 
   /** The flag's value: a cache hit answers without an async step of its own. */
   value(flag: string, context: Context | undefined, options: FlagCallOptions | undefined): Promise<boolean> {
-    const key = this.#memory && flagCacheKey(flag, context === undefined ? {} : context);
+    const key = this.#memory && this.#recentKeys.key(flag, context === undefined ? NO_CONTEXT : context);
     const hit = key && this.#memory!.peek(key);
     if (hit) return Promise.resolve(hit.value);
     return this.check(flag, context, options).then((check) => check.value);

@@ -74,8 +74,6 @@ export function boundedTransport(send: FetchFunction | undefined): FetchFunction
   return send === undefined ? defaultFetch : boundedFetch(send);
 }
 
-const encoder = new TextEncoder();
-
 function tooLong(method: string, url: string): SchematicNetworkError {
   return new SchematicNetworkError({
     method,
@@ -117,20 +115,25 @@ function boundedFetch(send: FetchFunction): FetchFunction {
   };
 }
 
+/** Decodes whole bodies only (never streaming), so one serves every response. */
+const decoder = new TextDecoder();
+
 function nodeRequest(url: string, init: RequestInit): Promise<ResponseLike> {
   const http = proc!.getBuiltinModule!(
     url.startsWith("https:") ? "node:https" : "node:http",
   ) as NodeHttpModule;
-  const headers = { ...(init.headers as Record<string, string> | undefined) };
-  let body = init.body as string | Uint8Array | null | undefined;
-  if (typeof body === "string") body = encoder.encode(body);
-  if (body) headers["Content-Length"] = String(body.byteLength);
+  // `end(body)` sets Content-Length itself, and writes a string body with the head in one write.
+  const headers = init.headers as Record<string, string> | undefined;
+  const body = init.body as string | Uint8Array | null | undefined;
   const method = init.method ?? "GET";
   return new Promise((resolve, reject) => {
-    const options = { method, headers, ...(init.signal ? { signal: init.signal } : {}) };
+    const options = {
+      method,
+      ...(headers ? { headers } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    };
     const request = http.request(url, options, (response) => {
-      const decoder = new TextDecoder();
-      let text = "";
+      const chunks: Uint8Array[] = [];
       let bytes = 0;
       response.on("data", (chunk) => {
         bytes += chunk.byteLength;
@@ -139,7 +142,7 @@ function nodeRequest(url: string, init: RequestInit): Promise<ResponseLike> {
           request.destroy();
           return;
         }
-        text += decoder.decode(chunk, { stream: true });
+        chunks.push(chunk);
       });
       response.on("error", reject);
       response.on("close", () => {
@@ -148,18 +151,28 @@ function nodeRequest(url: string, init: RequestInit): Promise<ResponseLike> {
       });
       response.on("end", () => {
         const status = response.statusCode ?? 0;
-        const all = text + decoder.decode();
+        const text = decoder.decode(chunks.length === 1 ? chunks[0] : concat(chunks, bytes));
         resolve({
           ok: status >= 200 && status < 300,
           status,
           headers: new NodeHeaders(response.headers),
-          text: () => Promise.resolve(all),
+          text: () => Promise.resolve(text),
         });
       });
     });
     request.on("error", reject);
     request.end(body ?? undefined);
   });
+}
+
+function concat(chunks: Uint8Array[], bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }
 
 /** A `node:http` response's headers, read the way `Headers` reads them (names in lower case). */

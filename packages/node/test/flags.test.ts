@@ -47,6 +47,51 @@ describe("checkFlag", () => {
     expect(seen).toHaveLength(3);
   });
 
+  it("answers a context object changed between checks for what it holds now", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.post(`${API}/flags/:flag/check`, async ({ request }) => {
+        const body = (await request.json()) as { company?: { id?: string }; user?: { id?: string } };
+        const id = body.company?.id ?? "none";
+        seen.push(`${id}/${body.user?.id ?? "none"}`);
+        return HttpResponse.json({ data: { flag: "f", value: id === "paid", reason: "rule" }, params: {} });
+      }),
+    );
+    const schematic = client();
+    const context: { company?: { id: string; plan?: string }; user?: { id: string } } = {
+      company: { id: "paid" },
+    };
+    expect(await schematic.checkFlag("f", context)).toBe(true);
+    context.company!.id = "free";
+    expect(await schematic.checkFlag("f", context)).toBe(false);
+    context.company = { id: "paid", plan: "x" };
+    expect(await schematic.checkFlag("f", context)).toBe(true);
+    context.user = { id: "u" };
+    expect(await schematic.checkFlag("f", context)).toBe(true);
+    delete context.company;
+    expect(await schematic.checkFlag("f", context)).toBe(false);
+    // Each of these was a new question; asking any of them again is answered from the cache.
+    expect(await schematic.checkFlag("f", { company: { id: "free" } })).toBe(false);
+    expect(await schematic.checkFlag("f", { company: { plan: "x", id: "paid" } })).toBe(true);
+    expect(seen).toEqual(["paid/none", "free/none", "paid/none", "paid/u", "none/u"]);
+  });
+
+  it("tells a company with no keys from no company, and a key's value from its name", async () => {
+    const seen = flagServer(true);
+    const schematic = client();
+    await schematic.checkFlag("f", { user: { id: "u" } });
+    await expect(schematic.checkFlag("f", { company: {}, user: { id: "u" } })).rejects.toThrow(
+      SchematicValidationError,
+    );
+    await schematic.checkFlag("f", { company: { id: "u" } });
+    await schematic.checkFlag("f", { company: { u: "id" } });
+    expect(seen.map((s) => s.body)).toEqual([
+      { user: { id: "u" } },
+      { company: { id: "u" } },
+      { company: { u: "id" } },
+    ]);
+  });
+
   it("asks again after the cache's time to live", async () => {
     vi.useFakeTimers();
     const seen = flagServer(true);

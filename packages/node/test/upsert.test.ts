@@ -265,6 +265,27 @@ describe("failures", () => {
     expect(await pending).toBeInstanceOf(SchematicNetworkError);
   });
 
+  it("hands a fetch option the JSON body as a string, the headers once each, and a hook the same request", async () => {
+    const seen: { body: unknown; headers: Record<string, string> }[] = [];
+    const fetch = async (_url: string, init: RequestInit) => {
+      seen.push({ body: init.body, headers: init.headers as Record<string, string> });
+      return new Response(JSON.stringify({ data: wireCompany({ id: "c" }), params: {} }), { status: 200 });
+    };
+    await client({ fetch }).upsertCompany({ keys: { id: "c" } });
+    const bodies: string[] = [];
+    const beforeRequest = async (request: Request) => void bodies.push(await request.clone().text());
+    await client({ fetch, hooks: { beforeRequest: [beforeRequest] } }).upsertCompany({ keys: { id: "c" } });
+    expect(seen[0]!.body).toBe(JSON.stringify({ keys: { id: "c" } }));
+    expect(bodies).toEqual([seen[0]!.body]);
+    for (const { headers } of seen) {
+      expect(headers).toMatchObject({
+        "content-type": "application/json;charset=UTF-8",
+        "x-schematic-api-key": KEY,
+      });
+      expect(Object.keys(headers).every((name) => name === name.toLowerCase())).toBe(true);
+    }
+  });
+
   it("throws SchematicTimeoutError after the per-call timeout", async () => {
     vi.useFakeTimers();
     const fetch = (_url: string, init: RequestInit) =>
