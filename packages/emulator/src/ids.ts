@@ -5,8 +5,13 @@
  */
 export type IdPrefix = "comp" | "user" | "ek" | "cmem" | "evt";
 
+/** This process's random part of every id, so ids stay unique across restarts with `--data`. */
+const RUN = globalThis.crypto.randomUUID().replaceAll("-", "").slice(0, 10);
+let counter = 0;
+
+/** A new id: 20 characters after the prefix, unique (a random run part and a counter), in creation order. */
 export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${globalThis.crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
+  return `${prefix}_${RUN}${(counter++).toString(16).padStart(10, "0")}`;
 }
 
 /** A short, stable, non-cryptographic hash (FNV-1a, 32 bit) as hex, for ids derived from names. */

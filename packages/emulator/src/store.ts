@@ -4,13 +4,14 @@
  * (counts and the request log). Everything is in memory and indexed; no
  * request costs a scan, and usage is summed as events arrive.
  */
-import type {
-  Keys,
-  TraitValue,
-  WireCompany,
-  WireFlagCheck,
-  WireFlagsCheck,
-  WireUser,
+import {
+  isoTime,
+  type Keys,
+  type TraitValue,
+  type WireCompany,
+  type WireFlagCheck,
+  type WireFlagsCheck,
+  type WireUser,
 } from "@schematic-sdk/core";
 import type { Catalog, EntitlementValue } from "./catalog";
 import { EntityTable } from "./entities";
@@ -337,7 +338,8 @@ export class EmulatorStore {
   // ---- internals ----
 
   #iso(): string {
-    return new Date(this.#now()).toISOString();
+    // Once per millisecond: a burst of events shares one string.
+    return isoTime(this.#now());
   }
 
   #changed(change: StoreChange): void {
