@@ -57,9 +57,21 @@ export interface HttpClientOptions {
 }
 
 /** Reads a body as text, failing past `MAX_RESPONSE_BYTES`. */
-async function readText(response: ResponseLike): Promise<string> {
-  const reader = response.body?.getReader?.();
-  if (!reader) return response.text();
+function readText(response: ResponseLike): Promise<string> {
+  const body = response.body;
+  return body?.getReader ? readBoundedText(body) : response.text();
+}
+
+/**
+ * Reads `stream` as UTF-8 text up to `MAX_RESPONSE_BYTES`; past it, cancels
+ * the stream and throws `tooLong()` (by default a `RangeError` saying so).
+ */
+export async function readBoundedText(
+  stream: ReadableStream<Uint8Array>,
+  tooLong: () => unknown = () =>
+    new RangeError(`the response body is over ${MAX_RESPONSE_BYTES} bytes, the most this client reads`),
+): Promise<string> {
+  const reader = stream.getReader();
   const decoder = new TextDecoder();
   let text = "";
   let bytes = 0;
@@ -69,9 +81,7 @@ async function readText(response: ResponseLike): Promise<string> {
     bytes += value.byteLength;
     if (bytes > MAX_RESPONSE_BYTES) {
       void reader.cancel().catch(() => {});
-      throw new RangeError(
-        `the response body is over ${MAX_RESPONSE_BYTES} bytes, the most this client reads`,
-      );
+      throw tooLong();
     }
     text += decoder.decode(value, { stream: true });
   }

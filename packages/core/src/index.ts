@@ -25,7 +25,7 @@ export type {
   ResponseLike,
   RetryOptions,
 } from "./http";
-export { HttpClient, MAX_RESPONSE_BYTES, parseBody, requestWithRetries } from "./http";
+export { HttpClient, MAX_RESPONSE_BYTES, parseBody, readBoundedText, requestWithRetries } from "./http";
 export { isPublishableKey, isSecretKey, KEY_PREFIXES, maskKey } from "./keys";
 export type { Logger, LogLevel } from "./logger";
 export { createLogger } from "./logger";

@@ -18,10 +18,16 @@
  * `SchematicNetworkError` naming the limit instead of growing a string until
  * the process dies.
  */
-import { type FetchFunction, type ResponseLike, SchematicNetworkError } from "@schematic-sdk/core";
+import {
+  type FetchFunction,
+  MAX_RESPONSE_BYTES,
+  type ResponseLike,
+  readBoundedText,
+  SchematicNetworkError,
+} from "@schematic-sdk/core";
 
 /** The longest response body read: Schematic's answers are a few KiB. */
-export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+export { MAX_RESPONSE_BYTES };
 
 /** The part of `node:http`/`node:https` used here. */
 interface NodeHttpModule {
@@ -95,22 +101,7 @@ function boundedFetch(send: FetchFunction): FetchFunction {
       ok: response.ok,
       status: response.status,
       headers: response.headers,
-      text: async () => {
-        const reader = stream.getReader();
-        const decoder = new TextDecoder();
-        let text = "";
-        let bytes = 0;
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return text + decoder.decode();
-          bytes += value.byteLength;
-          if (bytes > MAX_RESPONSE_BYTES) {
-            void reader.cancel().catch(() => {});
-            throw tooLong(method, url);
-          }
-          text += decoder.decode(value, { stream: true });
-        }
-      },
+      text: () => readBoundedText(stream, () => tooLong(method, url)),
     };
   };
 }
