@@ -76,7 +76,13 @@ export function wire(key: string, options: SchematicOptions, mounted: () => bool
   const debug = o.debug;
   const log =
     typeof debug === "function"
-      ? debug
+      ? (...args: unknown[]) => {
+          try {
+            debug(...args);
+          } catch {
+            // a throwing logger must not stop delivery
+          }
+        }
       : debug
         ? (...args: unknown[]) => console.debug("[schematic]", ...args)
         : () => {};

@@ -78,6 +78,27 @@ describe("debug lines", () => {
   });
 });
 
+describe("a logger that throws", () => {
+  it("never stops delivery or a flag check", async () => {
+    const received = captureEvents();
+    server.use(http.post(`${API}/flags/:key/check`, () => HttpResponse.json({ data: { value: true } })));
+    const client = createClient({
+      debug: () => {
+        throw new Error("logger down");
+      },
+    });
+    const results = await Promise.all([
+      client.identify({ keys: { id: "u" } }),
+      client.track({ event: "query" }),
+      settle(200),
+    ]);
+    expect(results.slice(0, 2)).toEqual([{ status: "delivered" }, { status: "delivered" }]);
+    expect(received).toHaveLength(2);
+    expect(await client.checkFlag("on")).toBe(true);
+    client.close();
+  });
+});
+
 describe("an unreachable host", () => {
   it("is named once with a hint, debug on or off, while events stay queued", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});

@@ -16,7 +16,7 @@ const noop = () => {};
 /**
  * Wraps a logger so the API key never appears whole in what it prints
  * (strings and error messages are masked), prefixes `[schematic]`, and drops
- * messages below `level`.
+ * messages below `level`. A logger that throws is ignored for that line.
  */
 export function createLogger(params: {
   logger?: Logger | undefined;
@@ -38,7 +38,16 @@ export function createLogger(params: {
   };
   const out = {} as Logger;
   LEVELS.forEach((level, i) => {
-    out[level] = i < min ? noop : (...args) => target[level]("[schematic]", ...args.map(mask));
+    out[level] =
+      i < min
+        ? noop
+        : (...args) => {
+            try {
+              target[level]("[schematic]", ...args.map(mask));
+            } catch {
+              // a throwing logger must not break the call that logs
+            }
+          };
   });
   return out;
 }

@@ -57,6 +57,20 @@ describe("createLogger", () => {
     expect(sink.info).not.toHaveBeenCalled();
     expect(sink.warn).toHaveBeenCalledWith("[schematic]", "w");
   });
+  it("a logger that throws never breaks the call that logs", () => {
+    const boom = () => {
+      throw new Error("logger down");
+    };
+    const log = createLogger({
+      logger: { debug: boom, info: boom, warn: boom, error: boom },
+      level: "debug",
+    });
+    expect(() => {
+      log.debug("x");
+      log.warn("y");
+      log.error(new Error("z"));
+    }).not.toThrow();
+  });
 });
 
 describe("storage", () => {
