@@ -309,9 +309,10 @@ export class Flags {
       // A socket pushes again once the identify has changed an answer; a request has to ask again.
       if (this.#identifying && !live) this.#again = true;
       const now = monotonicNow();
+      const queued = this.#usage.queued();
       for (const flag in got) {
         this.#fresh[flag] = now;
-        this.#usage.answered(flag, this.#answers[flag]?.featureUsage, got[flag]!);
+        this.#usage.answered(flag, this.#answers[flag]?.featureUsage, got[flag]!, queued);
         if (same(this.#answers[flag], got[flag])) continue;
         this.#answers[flag] = got[flag]!;
         changed = true;
@@ -338,10 +339,11 @@ export class Flags {
     this.#metered = false;
     for (const flag in shown) if (shown[flag]!.featureUsageEvent) this.#metered = true;
     if (this.#metered) {
+      const queued = this.#usage.queued();
       for (const flag in shown) {
         const check = shown[flag]!;
         if (!check.featureUsageEvent) continue;
-        const next = this.#usage.shown(flag, check);
+        const next = this.#usage.shown(flag, check, queued);
         if (next === check) continue;
         const before = this.#view[flag];
         // The same usage as last time: the same object, so a component reading it does not re-render.

@@ -26,6 +26,9 @@ export function addUsage(check: Readonly<FlagCheck>, quantity: number): Readonly
   return Object.freeze(out);
 }
 
+/** This client's queued usage by event: all of it, and what is on its way. */
+export type Queued = Readonly<Record<string, readonly [queued: number, sent: number]>>;
+
 export class Usage {
   /** By flag: this client's delivered usage no answer has counted yet. */
   #owed: Record<string, number> = {};
@@ -53,10 +56,10 @@ export class Usage {
     return owed ? addUsage(check, owed) : check;
   }
 
-  /** `check` as shown: with this client's usage it does not count yet. */
-  shown(flag: string, check: Readonly<FlagCheck>): Readonly<FlagCheck> {
-    const [queued, sent] = this.#queuedFor(check);
-    const quantity = (this.#owed[flag] ?? 0) + queued - Math.min(this.#counted[flag] ?? 0, sent);
+  /** `check` as shown: with this client's usage it does not count yet (`queued` from `queued()`). */
+  shown(flag: string, check: Readonly<FlagCheck>, queued: Queued): Readonly<FlagCheck> {
+    const [all, sent] = queued[check.featureUsageEvent!] ?? [0, 0];
+    const quantity = (this.#owed[flag] ?? 0) + all - Math.min(this.#counted[flag] ?? 0, sent);
     return quantity ? addUsage(check, quantity) : check;
   }
 
@@ -66,7 +69,7 @@ export class Usage {
    * to compare (a first answer, a new period, no usage), what was delivered
    * is taken as counted, what is on its way as not.
    */
-  answered(flag: string, was: number | undefined, check: FlagCheck): void {
+  answered(flag: string, was: number | undefined, check: FlagCheck, queued: Queued): void {
     const now = check.featureUsage;
     if (was === undefined || now === undefined || now < was) {
       this.#owed[flag] = this.#counted[flag] = 0;
@@ -76,7 +79,7 @@ export class Usage {
     const grown = (this.#counted[flag] ?? 0) + now - was;
     const taken = Math.min(owed, grown);
     this.#owed[flag] = owed - taken;
-    this.#counted[flag] = Math.min(grown - taken, this.#queuedFor(check)[1]);
+    this.#counted[flag] = Math.min(grown - taken, queued[check.featureUsageEvent!]?.[1] ?? 0);
   }
 
   /** The queue delivered a track: owed to each answer metered by its event, unless the answer counts it already. */
@@ -101,17 +104,17 @@ export class Usage {
     );
   }
 
-  /** This client's queued usage for `check`'s event: all of it, and what is on its way. */
-  #queuedFor(check: FlagCheck): [queued: number, sent: number] {
-    let queued = 0;
-    let sent = 0;
+  /** This client's queued usage by event, in one pass over the queue. */
+  queued(): Queued {
+    const out: Record<string, [number, number]> = {};
     for (const entry of this.#queued()) {
       const body = entry.event.body as WireTrackBody;
-      if (entry.event.type !== "track" || body.event !== check.featureUsageEvent || !this.ours(body))
-        continue;
-      queued += body.quantity;
-      if (entry.sent !== undefined) sent += body.quantity;
+      if (entry.event.type !== "track" || !this.ours(body)) continue;
+      out[body.event] ??= [0, 0];
+      const sums = out[body.event]!;
+      sums[0] += body.quantity;
+      if (entry.sent !== undefined) sums[1] += body.quantity;
     }
-    return [queued, sent];
+    return out;
   }
 }
