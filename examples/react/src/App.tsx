@@ -6,6 +6,7 @@ import {
   useSchematicPlan,
 } from "@schematic-sdk/react";
 import { type FormEvent, useState, useSyncExternalStore } from "react";
+import { apiUrl } from "./config";
 
 /** The metered feature (`examples/catalog.json`): Free allows 3 queries a month, Pro is unlimited. */
 const QUERIES = "queries";
@@ -204,7 +205,7 @@ export function App() {
         <QueueStats />
         <p>
           Plans, limits and usage come from the emulator's catalog (<code>examples/catalog.json</code>); its
-          inspector is at <a href="http://127.0.0.1:8787/">127.0.0.1:8787</a>.
+          inspector is at <a href={`${apiUrl}/`}>{new URL(apiUrl).host}</a>.
         </p>
       </footer>
     </div>

@@ -139,6 +139,9 @@ describe("examples/react in Chromium", () => {
     expect(await meter.textContent()).toBe("3 of 3 queries used this month");
     expect(navigations).toEqual([]);
 
+    // The footer links to the inspector of the emulator the page talks to.
+    expect(await page.locator("footer a").getAttribute("href")).toBe(`${emulator.url}/`);
+
     expect(emulator.emulator.store.findCompany({ id: "acme-e2e" })?.name).toBe("Acme E2E");
     // StrictMode in the example: the sign-in and the upgrade, one identify each.
     expect(emulator.emulator.store.events({ type: "identify" })).toHaveLength(2);
