@@ -5,7 +5,7 @@
  * goes to stderr) and writes bench/results.json. See README.md.
  *
  *   node run.mjs [--quick] [--only bundle,import,calls,requests,upsert,track,entitlements,live]
- *                [--duration <s>] [--runs <n>] [--concurrency <n,n>] [--json <file>]
+ *                [--duration <s>] [--runs <n>] [--concurrency <n,n>] [--json <file>] [--why]
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -13,7 +13,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { callsSection, requestsSection } from "./lib/browser.mjs";
-import { bundleSection } from "./lib/bundle.mjs";
+import { bundleSection, bundleWhy, whyMarkdown } from "./lib/bundle.mjs";
 import { entitlementSection } from "./lib/emulator.mjs";
 import { importSection } from "./lib/import-cost.mjs";
 import { liveRows, liveSection } from "./lib/live.mjs";
@@ -47,12 +47,13 @@ const { values } = parseArgs({
     runs: { type: "string" },
     concurrency: { type: "string" },
     json: { type: "string" },
+    why: { type: "boolean", default: false },
     help: { type: "boolean", short: "h" },
   },
 });
 if (values.help) {
   process.stdout.write(
-    `Usage: node run.mjs [--quick] [--only ${SECTIONS.join(",")}] [--duration <s>] [--runs <n>] [--concurrency <n,n>] [--json <file>]\n`,
+    `Usage: node run.mjs [--quick] [--only ${SECTIONS.join(",")}] [--duration <s>] [--runs <n>] [--concurrency <n,n>] [--json <file>] [--why]\n`,
   );
   process.exit(0);
 }
@@ -153,6 +154,7 @@ async function step(name, fn) {
 }
 
 if (only.has("bundle")) results.bundle = await step("bundle", () => bundleSection());
+if (only.has("bundle") && values.why) results.bundleWhy = await step("bundle --why", () => bundleWhy());
 if (only.has("import"))
   results.import = await step("import", () => importSection({ runs: config.importRuns }));
 if (only.has("calls"))
@@ -197,6 +199,7 @@ writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 const m = results.machine;
 process.stdout.write(
   `${markdown(rows)}\n\n` +
+    (results.bundleWhy && !results.bundleWhy.error ? `${whyMarkdown(results.bundleWhy)}\n\n` : "") +
     `${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GB, ${m.os}, Node ${m.node}; ` +
     `load ${m.loadAvg.join("/")} → ${results.loadAvgAfter.join("/")}; ${results.seconds} s` +
     `${quick ? "; --quick" : ""}. Raw figures: ${out}\n`,

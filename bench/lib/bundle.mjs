@@ -7,6 +7,7 @@
  * its entry counts it (`lazy`).
  * The output is deterministic, so one build per entry is its figure.
  */
+import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { BENCH_DIR } from "./util.mjs";
@@ -99,7 +100,7 @@ const lazyExternal = {
   },
 };
 
-async function measure(contents, lazy) {
+async function measure(contents, lazy, extra = {}) {
   const result = await build({
     stdin: { contents, resolveDir: BENCH_DIR, sourcefile: "entry.js", loader: "js" },
     bundle: true,
@@ -115,9 +116,14 @@ async function measure(contents, lazy) {
     tsconfigRaw: "{}",
     logLevel: "silent",
     plugins: lazy ? [] : [lazyExternal],
+    ...extra,
   });
   const code = result.outputFiles[0].contents;
-  return { minBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength };
+  return {
+    minBytes: code.byteLength,
+    gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+    metafile: result.metafile,
+  };
 }
 
 export async function bundleSection() {
@@ -126,7 +132,8 @@ export async function bundleSection() {
     const row = { label: entry.label };
     for (const side of ["ours", "theirs"]) {
       try {
-        row[side] = await measure(entry[side], entry.lazy);
+        const { metafile: _, ...size } = await measure(entry[side], entry.lazy);
+        row[side] = size;
       } catch (error) {
         row[side] = { error: String(error.message ?? error).split("\n")[0] };
       }
@@ -134,4 +141,57 @@ export async function bundleSection() {
     out[name] = row;
   }
   return out;
+}
+
+const PACKAGES = join(BENCH_DIR, "..", "packages");
+
+/**
+ * Where our bytes go (`--why`): each of our entries bundled as above, but
+ * from the packages' sources (so each source file is its own input), with
+ * each file's share of the minified output. Gzip does not split by file, so
+ * a file's gzip figure is its share of the entry's gzip bytes, an estimate.
+ */
+export async function bundleWhy() {
+  const alias = Object.fromEntries(
+    ["core", "browser", "react"].map((name) => [
+      `@schematic-sdk/${name}`,
+      join(PACKAGES, name, "src/index.ts"),
+    ]),
+  );
+  const out = {};
+  for (const name of ["browser", "react"]) {
+    const entry = ENTRIES[name];
+    const { minBytes, gzipBytes, metafile } = await measure(entry.ours, entry.lazy, {
+      alias,
+      metafile: true,
+    });
+    const inputs = Object.values(metafile.outputs)[0].inputs;
+    const files = Object.entries(inputs)
+      .map(([file, { bytesInOutput }]) => ({
+        file: file.includes("src/") ? relative(PACKAGES, join(BENCH_DIR, file)) : "(the entry file)",
+        minBytes: bytesInOutput,
+        gzipEstimate: Math.round((bytesInOutput / minBytes) * gzipBytes),
+      }))
+      .filter((f) => f.minBytes > 0)
+      .sort((a, b) => b.minBytes - a.minBytes);
+    out[name] = { label: entry.label, minBytes, gzipBytes, files };
+  }
+  return out;
+}
+
+/** `bundleWhy()`'s figures as markdown, one table per entry. */
+export function whyMarkdown(why) {
+  return Object.values(why)
+    .map(
+      ({ label, minBytes, gzipBytes, files }) =>
+        `${label}, from sources: ${minBytes.toLocaleString("en")} B minified, ${gzipBytes.toLocaleString("en")} B gzip\n\n` +
+        "| source file | minified | share | gzip (estimate) |\n|---|---:|---:|---:|\n" +
+        files
+          .map(
+            (f) =>
+              `| ${f.file} | ${f.minBytes.toLocaleString("en")} B | ${((f.minBytes / minBytes) * 100).toFixed(1)}% | ${f.gzipEstimate.toLocaleString("en")} B |`,
+          )
+          .join("\n"),
+    )
+    .join("\n\n");
 }
