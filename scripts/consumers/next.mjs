@@ -2,7 +2,7 @@
 // workspace member, so Next.js stays out of the Quick start's install), built
 // with `next build` (Turbopack), started with `next start` against the packed
 // emulator, and watched in Chromium from the first byte of HTML.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { launchChromium, recordElement } from "./browser.mjs";
 import { check, versions, withEmulator } from "./consumers.mjs";
@@ -53,7 +53,7 @@ export async function nextChecks(ctx) {
           await check(
             ctx,
             { consumer: "next", name: `no flash: ${name}`, version: versions.next, expectedFailure },
-            () => noFlash({ browser, url: `http://127.0.0.1:${port}/${query}`, emulator }),
+            () => noFlash({ browser, url: `http://127.0.0.1:${port}/${query}`, emulator, root: ctx.root }),
           );
         }
       } finally {
@@ -66,7 +66,7 @@ export async function nextChecks(ctx) {
 }
 
 /** Server HTML, hydration and every later render show one value for the gated element. */
-async function noFlash({ browser, url, emulator }) {
+async function noFlash({ browser, url, emulator, root }) {
   const html = await (await fetch(url)).text();
   const rendered = /<section id="new-dashboard"[^>]*>([^<]*)<\/section>/.exec(html)?.[1];
   if (rendered !== ON)
@@ -89,6 +89,8 @@ async function noFlash({ browser, url, emulator }) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const history = await recorder.history();
     const final = await page.textContent(GATED);
+    mkdirSync(join(root, ".e2e-screenshots"), { recursive: true });
+    await page.screenshot({ path: join(root, ".e2e-screenshots/next-example.png") });
     const problems = [
       identifies <= before && "the browser never identified the user",
       recorder.consoleErrors.length > 0 && `the page logged: ${recorder.consoleErrors.join(" | ")}`,

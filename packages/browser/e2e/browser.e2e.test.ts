@@ -4,7 +4,7 @@
  * cross-origin request), and load the IIFE build from a plain <script>.
  * Run after `pnpm build`.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -126,6 +126,12 @@ describe("the browser client in Chromium", () => {
       `/examples/browser/index.html?emulator=${encodeURIComponent(emulator.url)}&key=${KEY}&user=demo-user&company=demo-company`,
     );
     await page.waitForSelector("body[data-identify=delivered]", { timeout: 30_000 });
+    // What a visitor sees: the form, and the context the client holds.
+    expect(await page.isVisible("form#login")).toBe(true);
+    expect(await page.isVisible("#missing")).toBe(false);
+    expect(await page.textContent("#state")).toContain('"user":{"id":"demo-user"}');
+    mkdirSync(`${ROOT}.e2e-screenshots`, { recursive: true });
+    await page.screenshot({ path: `${ROOT}.e2e-screenshots/browser-example.png` });
     const store = emulator.emulator.store;
     expect(store.findCompany({ id: "demo-company" })).toBeDefined();
     expect(store.findUser({ id: "demo-user" })).toBeDefined();
