@@ -157,14 +157,15 @@ export class Flags {
   contextChanged(): void {
     this.live?.setContext({ context: this.#config.session.context });
     this.#identifying = false;
+    this.#again = false;
     this.#epoch++;
     // Nothing shown (a burst of identifies): nothing to keep, nothing to allocate.
-    if (this.#view === NONE && !this.#dirty) return;
-    this.#previous = this.checks;
+    if (this.checks === NONE) return;
+    this.#previous = this.#view;
     this.#answers = {};
     this.#fresh = {};
     this.#usage.reset();
-    this.#again = this.#previous !== NONE;
+    this.#again = true;
     this.#changed();
   }
 

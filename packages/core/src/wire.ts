@@ -305,9 +305,7 @@ export function fromWireFlagCheck(wire: WireFlagCheck): FlagCheck {
 }
 
 /** The plan of a bulk flag check or a live push. */
-export function fromWirePlan(plan: WirePlan): Plan {
-  return fromWireFields<Plan>(plan);
-}
+export const fromWirePlan: (plan: WirePlan) => Plan = fromWireFields;
 
 export function fromWireFlagsCheck(wire: WireFlagsCheck): FlagsCheck {
   const plan = wire.plan;
