@@ -49,8 +49,7 @@ export interface FlagsConfig {
   answered?: ((flag: string, value: boolean, context: Context) => void) | undefined;
 }
 
-const freeze = Object.freeze;
-const NONE: Checks = freeze({});
+const NONE: Checks = Object.freeze({});
 
 /** The same content in the same field order (answers come from one converter); a `Date` by its time, which `jsonEqual` cannot see. */
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -63,7 +62,9 @@ function readChecks(value: unknown): Record<string, FlagCheck> {
       const check = value[flag] as FlagCheck;
       if (!isPlainObject(check) || check.flag !== flag || typeof check.value !== "boolean") continue;
       const reset = check.featureUsageResetAt;
-      out[flag] = freeze(reset === undefined ? check : { ...check, featureUsageResetAt: new Date(reset) });
+      out[flag] = Object.freeze(
+        reset === undefined ? check : { ...check, featureUsageResetAt: new Date(reset) },
+      );
     }
   return out;
 }
@@ -112,9 +113,9 @@ export class Flags {
     const flags = params.flags ?? {};
     const answers = readChecks(params.checks);
     for (const flag in flags)
-      answers[flag] ??= freeze({ flag, value: flags[flag] === true, reason: "bootstrap" });
+      answers[flag] ??= Object.freeze({ flag, value: flags[flag] === true, reason: "bootstrap" });
     this.#answers = answers;
-    this.plan = isPlainObject(params.plan) ? freeze(params.plan as Plan) : undefined;
+    this.plan = isPlainObject(params.plan) ? Object.freeze(params.plan as Plan) : undefined;
     this.ready = params.flags !== undefined || Object.keys(answers).length > 0;
     if (params.fresh) for (const flag in answers) this.#fresh[flag] = monotonicNow();
     this.#dirty = true;
@@ -249,7 +250,7 @@ export class Flags {
       .then(({ data }) => {
         const got: Answers = {};
         for (const wire of flag === undefined ? data.flags : [{ ...data, flag }]) {
-          const check = freeze(fromWireFlagCheck(wire));
+          const check = Object.freeze(fromWireFlagCheck(wire));
           got[check.flag] = check;
         }
         if (flag !== undefined) this.#config.answered?.(flag, got[flag]!.value, context);
@@ -320,7 +321,7 @@ export class Flags {
       }
       // A push without a plan leaves it as it is; `null` is no plan.
       if (bulk && !(live && plan === undefined)) {
-        const next = plan ? freeze(fromWirePlan(plan)) : undefined;
+        const next = plan ? Object.freeze(fromWirePlan(plan)) : undefined;
         changed ||= !same(next, this.plan);
         this.plan = next;
       }
@@ -359,7 +360,7 @@ export class Flags {
       any = true;
     }
     // Nothing shown is always the same object: a burst of context changes allocates nothing.
-    this.#view = any ? freeze(shown) : NONE;
-    this.#values = any ? freeze(values) : (NONE as never);
+    this.#view = any ? Object.freeze(shown) : NONE;
+    this.#values = any ? Object.freeze(values) : (NONE as never);
   }
 }

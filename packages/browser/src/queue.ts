@@ -307,9 +307,9 @@ export class EventQueue {
     x.settled = 1;
     const q = this.#list;
     const i = q.indexOf(x, this.#head);
-    // Mostly the oldest: it stays in the array until half of it is settled, then they go in one splice.
+    // Mostly the oldest: it stays in the array until a sixteenth of it is settled, then they go in one splice.
     if (i === this.#head) {
-      if (++this.#head * 2 > q.length) this.#trim();
+      if (++this.#head * 16 > q.length) this.#trim();
     } else if (i > 0) q.splice(i, 1);
     x.resolve?.(result);
     this.#config.settled?.(x, result.status === "delivered");

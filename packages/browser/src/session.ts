@@ -34,8 +34,6 @@ interface SavedV0 {
   u?: string;
 }
 
-const freeze = Object.freeze;
-
 /** `validate(value)`, or undefined when it is absent or does not pass. */
 function valid<T>(
   value: unknown,
@@ -82,9 +80,9 @@ export class Session {
     const context = this.#context;
     if (!this.#frozen) {
       this.#frozen = true;
-      freeze(context.user);
-      freeze(context.company);
-      freeze(context);
+      Object.freeze(context.user);
+      Object.freeze(context.company);
+      Object.freeze(context);
     }
     return context;
   }
