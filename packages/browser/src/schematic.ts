@@ -101,7 +101,6 @@ export class Schematic {
   unmount(): void {
     if (this.#mounts === 0 || --this.#mounts > 0) return;
     this.#flags.watch(false);
-    this.#flags.live?.close();
     this.#stop();
   }
 
@@ -219,7 +218,6 @@ export class Schematic {
     this.#closed = true;
     this.#store.clear();
     this.#flags.watch(false);
-    this.#flags.live?.close();
     this.#queue.close();
     this.#stop();
   }
