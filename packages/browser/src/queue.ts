@@ -237,7 +237,9 @@ export class EventQueue {
     let bytes = 0;
     // No copy of the queue: dropping changes it, so expired events are dropped after the walk.
     for (const x of this.#entries) {
-      if (x.waiting || out.length >= max) break;
+      // One that has failed goes with the next page (or another tab), not with keepalive: the request could
+      // outlive this page and land as that page sends the same stored event (the server being back by then).
+      if (x.waiting || out.length >= max || (keepalive && x.attempts)) break;
       if (this.#inflight.has(x)) {
         // A request the page is about to cancel goes again with keepalive (the
         // server drops the duplicate by its tracker_event_id), once.

@@ -73,7 +73,7 @@ export function compact<T extends object>(value: T): T {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null || Object.getPrototypeOf(proto) === null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 function checkName(name: string, path: string, issues: Issues, what: string): boolean {
