@@ -2,38 +2,40 @@
  * Flag checks for the current context: the API's answers (or the
  * bootstrap's, or a previous page's), joined when identical requests are in
  * flight, kept fresh, and shown with this client's own tracked usage that
- * the API has not counted yet.
+ * the API has not counted yet (`usage.ts`; how answers are read: `checks.ts`).
  *
- * - Usage: each check metered by an event is shown with this client's own
- *   tracked usage the API has not counted yet (see `usage.ts`).
- * - Freshness: answers had while the context's identify is on its way (the
- *   identify may create the company or change the traits rules read) are
- *   asked again once it is delivered; on a context change the values shown
- *   stay until the new context's answers arrive; while mounted, answers are
- *   asked again every `flagCacheTtl`.
+ * Freshness: answers had while the context's identify is on its way (the
+ * identify may create the company or change the traits rules read) are
+ * asked again once it is delivered; on a context change the values shown
+ * stay until the new context's answers arrive; while mounted, answers are
+ * asked again every `flagCacheTtl`.
  */
 import {
   type Context,
   type FlagCheck,
-  fromWireFlagCheck,
   fromWirePlan,
   type HttpClient,
   isPlainObject,
   monotonicNow,
   type Plan,
   type Timers,
-  type WireFlagCheck,
   type WireFlagsCheck,
   type WireTrackBody,
 } from "@schematic-sdk/core";
+import {
+  type Answers,
+  type Checks,
+  NONE,
+  readAnswer,
+  readChecks,
+  same,
+  type Values,
+  type WireAnswer,
+} from "./checks";
 import type { Entry } from "./entries";
 import type { LiveConnection } from "./live";
 import type { Saved, Session } from "./session";
 import { Usage } from "./usage";
-
-export type Checks = Readonly<Record<string, Readonly<FlagCheck>>>;
-/** One request's answers, by flag. */
-type Answers = Record<string, FlagCheck>;
 
 export interface FlagsConfig {
   api: HttpClient;
@@ -47,25 +49,6 @@ export interface FlagsConfig {
   log: (...args: unknown[]) => void;
   /** Told of each single-flag answer (the `trackFlagChecks` option). */
   answered?: ((flag: string, value: boolean, context: Context) => void) | undefined;
-}
-
-const freeze = Object.freeze;
-const NONE: Checks = freeze({});
-
-/** The same content in the same field order (answers come from one converter); a `Date` by its time, which `jsonEqual` cannot see. */
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Checks as stored or bootstrapped: each shaped like a check (the reset time revived), anything else left out. */
-function readChecks(value: unknown): Record<string, FlagCheck> {
-  const out: Record<string, FlagCheck> = {};
-  if (isPlainObject(value))
-    for (const flag in value) {
-      const check = value[flag] as FlagCheck;
-      if (!isPlainObject(check) || check.flag !== flag || typeof check.value !== "boolean") continue;
-      const reset = check.featureUsageResetAt;
-      out[flag] = freeze(reset === undefined ? check : { ...check, featureUsageResetAt: new Date(reset) });
-    }
-  return out;
 }
 
 export class Flags {
@@ -85,7 +68,7 @@ export class Flags {
   /** Flags the API said it does not know, told once each. */
   readonly #missing = new Set<string>();
   #view: Checks = NONE;
-  #values: Readonly<Record<string, boolean>> = NONE as never;
+  #values: Values = NONE as never;
   #dirty = true;
   /** Some check shown is metered by an event: the queue's changes may change it. */
   #metered = false;
@@ -109,14 +92,14 @@ export class Flags {
   load(
     params: Pick<Saved, "checks" | "plan"> & { flags?: Record<string, boolean> | undefined; fresh?: boolean },
   ) {
-    const flags = params.flags ?? {};
-    const answers = readChecks(params.checks);
-    for (const flag in flags)
-      answers[flag] ??= freeze({ flag, value: flags[flag] === true, reason: "bootstrap" });
+    const answers = readChecks(params.checks, params.flags);
     this.#answers = answers;
-    this.plan = isPlainObject(params.plan) ? freeze(params.plan as Plan) : undefined;
-    this.ready = params.flags !== undefined || Object.keys(answers).length > 0;
-    if (params.fresh) for (const flag in answers) this.#fresh[flag] = monotonicNow();
+    this.plan = isPlainObject(params.plan) ? Object.freeze(params.plan as Plan) : undefined;
+    this.ready = params.flags !== undefined;
+    for (const flag in answers) {
+      this.ready = true;
+      if (params.fresh) this.#fresh[flag] = monotonicNow();
+    }
     this.#dirty = true;
   }
 
@@ -138,7 +121,7 @@ export class Flags {
   }
 
   /** The boolean view of `checks`. */
-  get values(): Readonly<Record<string, boolean>> {
+  get values(): Values {
     if (this.#dirty) this.#build();
     return this.#values;
   }
@@ -157,14 +140,15 @@ export class Flags {
   contextChanged(): void {
     this.live?.setContext({ context: this.#config.session.context });
     this.#identifying = false;
+    this.#again = false;
     this.#epoch++;
     // Nothing shown (a burst of identifies): nothing to keep, nothing to allocate.
-    if (this.#view === NONE && !this.#dirty) return;
-    this.#previous = this.checks;
+    if (this.checks === NONE) return;
+    this.#previous = this.#view;
     this.#answers = {};
     this.#fresh = {};
     this.#usage.reset();
-    this.#again = this.#previous !== NONE;
+    this.#again = true;
     this.#changed();
   }
 
@@ -188,7 +172,11 @@ export class Flags {
     }
     this.#identifying = true;
     this.#identify = body;
-    if (this.#view !== NONE || this.#dirty) this.#again ||= Object.keys(this.#answers).length > 0;
+    // Answers had now may not know it.
+    for (const _ in this.#answers) {
+      this.#again = true;
+      break;
+    }
   }
 
   /** The queue changed: undelivered usage may have. */
@@ -213,11 +201,14 @@ export class Flags {
       this.#usage.delivered(event.body as WireTrackBody, this.#answers);
   }
 
-  /** While mounted, answers shown are asked again every `flagCacheTtl`; restored ones at once. */
+  /** While mounted, answers shown are asked again every `flagCacheTtl`, restored ones at once; unwatched, the live socket (if any) closes. */
   watch(on: boolean): void {
     this.#watching = on;
     this.#config.timers.clearTimeout(this.#timer);
-    if (!on) return;
+    if (!on) {
+      this.live?.close();
+      return;
+    }
     for (const flag in this.checks) if (!this.isFresh(flag)) return void this.ask();
     this.#arm();
   }
@@ -241,22 +232,13 @@ export class Flags {
     const context = session.context;
     const epoch = this.#epoch;
     answer = api
-      .request<{ data: WireFlagCheck & WireFlagsCheck }>({
+      .request<{ data: WireAnswer }>({
         path: flag === undefined ? "/flags/check" : `/flags/${encodeURIComponent(flag)}/check`,
         body: context,
       })
       .then(({ data }) => {
-        const got: Answers = {};
-        for (const wire of flag === undefined ? data.flags : [{ ...data, flag }]) {
-          const check = freeze(fromWireFlagCheck(wire));
-          got[check.flag] = check;
-        }
+        const got = readAnswer(data, flag, this.#missing, this.#config.log);
         if (flag !== undefined) this.#config.answered?.(flag, got[flag]!.value, context);
-        for (const key in got)
-          if (got[key]!.reason === "Flag not found" && !this.#missing.has(key)) {
-            this.#missing.add(key);
-            this.#config.log(`flag "${key}" not found: check the key, or create the flag`);
-          }
         if (epoch === this.#epoch) {
           this.#merge(got, flag === undefined, data.plan);
           return got;
@@ -319,7 +301,7 @@ export class Flags {
       }
       // A push without a plan leaves it as it is; `null` is no plan.
       if (bulk && !(live && plan === undefined)) {
-        const next = plan ? freeze(fromWirePlan(plan)) : undefined;
+        const next = plan ? Object.freeze(fromWirePlan(plan)) : undefined;
         changed ||= !same(next, this.plan);
         this.plan = next;
       }
@@ -336,21 +318,7 @@ export class Flags {
   #build(): void {
     this.#dirty = false;
     const shown: Record<string, Readonly<FlagCheck>> = { ...this.#previous, ...this.#answers };
-    this.#metered = false;
-    for (const flag in shown) if (shown[flag]!.featureUsageEvent) this.#metered = true;
-    if (this.#metered) {
-      const queued = this.#usage.queued();
-      for (const flag in shown) {
-        const check = shown[flag]!;
-        if (!check.featureUsageEvent) continue;
-        const next = this.#usage.shown(flag, check, queued);
-        if (next === check) continue;
-        const before = this.#view[flag];
-        // The same usage as last time: the same object, so a component reading it does not re-render.
-        shown[flag] =
-          before && before.featureUsage === next.featureUsage && before.value === next.value ? before : next;
-      }
-    }
+    this.#metered = this.#usage.add(shown, this.#view);
     const values: Record<string, boolean> = {};
     let any = false;
     for (const flag in shown) {
@@ -358,7 +326,7 @@ export class Flags {
       any = true;
     }
     // Nothing shown is always the same object: a burst of context changes allocates nothing.
-    this.#view = any ? freeze(shown) : NONE;
-    this.#values = any ? freeze(values) : (NONE as never);
+    this.#view = any ? Object.freeze(shown) : NONE;
+    this.#values = any ? Object.freeze(values) : (NONE as never);
   }
 }

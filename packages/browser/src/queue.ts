@@ -29,7 +29,8 @@ export interface QueueConfig {
   changed: () => void;
   /** Called with each entry settled: accepted by the API (`delivered`) or given up. */
   settled?: (entry: Entry, delivered: boolean) => void;
-  log: (...args: unknown[]) => void;
+  /** Absent when debug is off: then nothing on the way of a call is formatted for it. */
+  log?: ((...args: unknown[]) => void) | undefined;
   batch: boolean;
   flushInterval: number;
   maxQueueSize: number;
@@ -51,7 +52,14 @@ export class EventQueue {
    * handler) is stored at once and sent with keepalive.
    */
   hidden = false;
-  #entries: Entry[] = [];
+  /** The queue, after `#head` settled entries not removed yet. */
+  #list: Entry[] = [];
+  /**
+   * Settled entries still at the front of `#list`, removed in one go: a
+   * burst past `maxQueueSize` drops the oldest on every call, and shifting
+   * the whole array each time would cost more than the call.
+   */
+  #head = 0;
   readonly #config: QueueConfig;
   readonly #inflight = new Set<Entry>();
   /** Sent with keepalive and not answered yet: never sent a third time. */
@@ -73,12 +81,18 @@ export class EventQueue {
   }
 
   get pending(): number {
-    return this.#entries.length;
+    return this.#list.length - this.#head;
   }
 
   /** What is queued, oldest first (read-only: the flags room counts undelivered usage from it). */
   get entries(): readonly Entry[] {
     return this.#entries;
+  }
+
+  /** What is queued, oldest first (the settled front removed). */
+  get #entries(): Entry[] {
+    this.#trim();
+    return this.#list;
   }
 
   /** Queues an event; the promise settles when it is delivered or dropped. */
@@ -87,16 +101,16 @@ export class EventQueue {
       const x: Entry = { event: e, attempts: 0, resolve: r };
       if (this.#closed) return this.#drop(x, "closed");
       if (wait) this.#held = x.waiting = 1;
-      const q = this.#entries;
+      const q = this.#list;
       q.push(x);
-      this.#config.log("queued", e.type, e.tracker_event_id, e.body);
-      if (q.length > this.#config.maxQueueSize) {
-        for (const y of q) {
-          if (this.#inflight.has(y)) continue;
-          this.#drop(y, "overflow");
-          break;
-        }
-      }
+      this.#config.log?.("queued", e.type, e.tracker_event_id, e.body);
+      // Full: the oldest event not on its way makes room.
+      if (q.length - this.#head > this.#config.maxQueueSize)
+        for (let i = this.#head; i < q.length; i++)
+          if (!this.#inflight.has(q[i]!)) {
+            this.#drop(q[i]!, "overflow");
+            break;
+          }
       this.#changed();
       if (this.hidden) {
         this.#config.writer.flush();
@@ -123,7 +137,7 @@ export class EventQueue {
   /** Takes over a closed tab's events, in time order with ours, and stores them before the caller removes theirs. */
   adopt(entries: Entry[]): void {
     this.#held = 1;
-    this.#entries = [...entries, ...this.#entries].sort(
+    this.#list = [...entries, ...this.#entries].sort(
       (a, b) => Date.parse(a.event.sent_at) - Date.parse(b.event.sent_at),
     );
     this.#changed();
@@ -188,7 +202,7 @@ export class EventQueue {
     this.hidden = false;
     if (this.#config.writer.storage.get(this.#config.key) === null) {
       for (const x of this.#entries) x.resolve?.({ status: "persisted" });
-      this.#entries = [];
+      this.#list = [];
       this.#changed();
       // A pending flush() is over: those events are the other tab's now.
       for (const done of this.#waiters) done();
@@ -223,7 +237,9 @@ export class EventQueue {
     let bytes = 0;
     // No copy of the queue: dropping changes it, so expired events are dropped after the walk.
     for (const x of this.#entries) {
-      if (x.waiting || out.length >= max) break;
+      // One that has failed goes with the next page (or another tab), not with keepalive: the request could
+      // outlive this page and land as that page sends the same stored event (the server being back by then).
+      if (x.waiting || out.length >= max || (keepalive && x.attempts)) break;
       if (this.#inflight.has(x)) {
         // A request the page is about to cancel goes again with keepalive (the
         // server drops the duplicate by its tracker_event_id), once.
@@ -283,7 +299,7 @@ export class EventQueue {
       else if (++x.attempts >= c.maxAttempts) this.#drop(x, "attempts", error);
     }
     if (retry !== undefined) {
-      c.log("retry in", retry, "ms:", (error as Error).message);
+      c.log?.("retry in", retry, "ms:", (error as Error).message);
       this.#changed();
     }
     this.pump();
@@ -291,16 +307,22 @@ export class EventQueue {
 
   #settle(x: Entry, result: DeliveryResult): void {
     x.settled = 1;
-    const i = this.#entries.indexOf(x);
-    // Mostly the head: shift() is O(1) where splice(0, 1) copies the whole queue.
-    if (i === 0) this.#entries.shift();
-    else if (i > 0) this.#entries.splice(i, 1);
+    const q = this.#list;
+    const i = q.indexOf(x, this.#head);
+    // Mostly the oldest: it stays in the array until a sixteenth of it is settled, then they go in one splice.
+    if (i === this.#head) {
+      if (++this.#head * 16 > q.length) this.#trim();
+    } else if (i > 0) q.splice(i, 1);
     x.resolve?.(result);
     this.#config.settled?.(x, result.status === "delivered");
     const { error, reason } = result as { error?: SchematicApiError; reason?: string };
     // A drop says why: its reason, the last error's message, the request id to quote to support.
-    const why = reason ? [reason, error?.message, error?.requestId].filter(Boolean) : [];
-    this.#config.log(result.status, x.event.type, x.event.tracker_event_id, ...why);
+    this.#config.log?.(
+      result.status,
+      x.event.type,
+      x.event.tracker_event_id,
+      ...[reason, error?.message, error?.requestId].filter(Boolean),
+    );
     this.#changed();
     for (const done of this.#waiters) done();
   }
@@ -313,6 +335,12 @@ export class EventQueue {
       // a throwing callback must not stop delivery
     }
     this.#settle(x, { status: "dropped", reason, error });
+  }
+
+  /** Removes the settled front. */
+  #trim(): void {
+    this.#list.splice(0, this.#head);
+    this.#head = 0;
   }
 
   readonly #stored = () => (this.#entries.length > 0 ? this.#entries : undefined);

@@ -101,7 +101,6 @@ export class Schematic {
   unmount(): void {
     if (this.#mounts === 0 || --this.#mounts > 0) return;
     this.#flags.watch(false);
-    this.#flags.live?.close();
     this.#stop();
   }
 
@@ -116,9 +115,7 @@ export class Schematic {
     try {
       const v = validateIdentify(input);
       this.#start();
-      const context: Context = { user: v.keys };
-      if (v.company) context.company = v.company.keys;
-      this.#setContext(context);
+      this.#setContext(v.company ? { user: v.keys, company: v.company.keys } : { user: v.keys });
       const session = this.#session;
       if (jsonEqual(v, session.last)) {
         this.#flags.identifying();
@@ -204,8 +201,8 @@ export class Schematic {
   reset(): void {
     this.#start();
     this.#session.reset();
+    // Tells the store: the snapshot's context and flags change together.
     this.#flags.clear();
-    this.#store.changed();
     this.#session.save();
   }
 
@@ -221,7 +218,6 @@ export class Schematic {
     this.#closed = true;
     this.#store.clear();
     this.#flags.watch(false);
-    this.#flags.live?.close();
     this.#queue.close();
     this.#stop();
   }
@@ -265,8 +261,10 @@ export class Schematic {
   #setContext(context: Context): void {
     const session = this.#session;
     if (!session.set(context)) return;
+    // The snapshot shows the context: it changed even when no flag shown did.
+    this.#store.changed();
     this.#flags.contextChanged();
-    if (context.user || context.company) this.#queue.fill(session.context);
+    if (context.user || context.company) this.#queue.fill(context);
     session.save();
   }
 }

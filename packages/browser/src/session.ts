@@ -34,15 +34,6 @@ interface SavedV0 {
   u?: string;
 }
 
-const freeze = Object.freeze;
-
-/** Freezes a context and its key maps: snapshots hand it out as is. */
-function freezeContext(context: Context): Readonly<Context> {
-  freeze(context.user);
-  freeze(context.company);
-  return freeze(context);
-}
-
 /** `validate(value)`, or undefined when it is absent or does not pass. */
 function valid<T>(
   value: unknown,
@@ -58,7 +49,6 @@ function valid<T>(
 }
 
 export class Session {
-  context: Readonly<Context>;
   /** The last identify queued or delivered: an identical one is not sent again. */
   last: IdentifyInput | undefined;
   anonymousId = "";
@@ -67,6 +57,9 @@ export class Session {
   readonly #flags: () => Pick<Saved, "checks" | "plan">;
   readonly #log: (...args: unknown[]) => void;
   #key: string | undefined;
+  #context: Context;
+  /** Frozen at its first read, which hands it out: a burst of identifies replaces many contexts nobody read. */
+  #frozen = false;
 
   constructor(params: {
     writer: Writer;
@@ -79,7 +72,19 @@ export class Session {
     this.#writer = params.writer;
     this.#storageKey = params.storageKey;
     this.#flags = params.flags;
-    this.context = freezeContext(params.context);
+    this.#context = params.context;
+  }
+
+  /** The context later calls are about, its key maps included frozen: snapshots hand it out as is. */
+  get context(): Readonly<Context> {
+    const context = this.#context;
+    if (!this.#frozen) {
+      this.#frozen = true;
+      Object.freeze(context.user);
+      Object.freeze(context.company);
+      Object.freeze(context);
+    }
+    return context;
   }
 
   /**
@@ -109,9 +114,10 @@ export class Session {
   /** Sets the context; false when it has this content already. */
   set(context: Context): boolean {
     // Contexts come from validation or storage only: no undefined members, so equal content is equal JSON.
-    if (jsonEqual(context, this.context)) return false;
+    if (jsonEqual(context, this.#context)) return false;
     this.#key = undefined;
-    this.context = freezeContext(context);
+    this.#context = context;
+    this.#frozen = false;
     return true;
   }
 

@@ -44,6 +44,8 @@ export const queueKey = (prefix: string, id: string): string => `${prefix}q${id}
 export class Tabs {
   readonly id: string = uuid();
   readonly #config: TabsConfig;
+  /** The storage key of the shared index of tabs. */
+  readonly #indexKey: string;
   #timer: unknown;
   #on = false;
   #release: (() => void) | undefined;
@@ -52,6 +54,7 @@ export class Tabs {
 
   constructor(config: TabsConfig) {
     this.#config = config;
+    this.#indexKey = `${config.prefix}t`;
   }
 
   /** Claims this tab's id, lists it and starts the heartbeat that adopts closed tabs' queues. */
@@ -97,7 +100,7 @@ export class Tabs {
     const now = Date.now();
     const index = this.#read();
     // Renewing the lease is an ordinary coalesced write; adopting (below) writes at once.
-    this.#config.writer.mark(`${this.#config.prefix}t`, () => ({ ...this.#read(), [this.id]: now }));
+    this.#config.writer.mark(this.#indexKey, () => ({ ...this.#read(), [this.id]: now }));
     const looks: Promise<unknown>[] = [];
     for (const id in index) {
       if (id === this.id) continue;
@@ -137,7 +140,7 @@ export class Tabs {
 
   /** The shared index of tabs: `id → last heartbeat` (0: closed). */
   #read(): Record<string, number> {
-    const stored = readJson(this.#config.writer.storage, `${this.#config.prefix}t`);
+    const stored = readJson(this.#config.writer.storage, this.#indexKey);
     return isPlainObject(stored) ? (stored as Record<string, number>) : {};
   }
 
@@ -145,6 +148,6 @@ export class Tabs {
   #index(change: (index: Record<string, number>) => void): void {
     const index = this.#read();
     change(index);
-    this.#config.writer.storage.set(`${this.#config.prefix}t`, JSON.stringify(index));
+    this.#config.writer.storage.set(this.#indexKey, JSON.stringify(index));
   }
 }

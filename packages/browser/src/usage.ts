@@ -64,6 +64,32 @@ export class Usage {
   }
 
   /**
+   * Adds this client's usage to each check of `shown` metered by an event,
+   * in place. One whose usage and value are as in `before` (the view shown
+   * until now) stays that object, so a component reading it does not re-render.
+   * @returns whether any check is metered (then the queue's changes may change what is shown).
+   */
+  add(
+    shown: Record<string, Readonly<FlagCheck>>,
+    before: Readonly<Record<string, Readonly<FlagCheck>>>,
+  ): boolean {
+    let metered = false;
+    for (const flag in shown) if (shown[flag]!.featureUsageEvent) metered = true;
+    if (metered) {
+      const queued = this.queued();
+      for (const flag in shown) {
+        const check = shown[flag]!;
+        if (!check.featureUsageEvent) continue;
+        const next = this.shown(flag, check, queued);
+        if (next === check) continue;
+        const was = before[flag];
+        shown[flag] = was && was.featureUsage === next.featureUsage && was.value === next.value ? was : next;
+      }
+    }
+    return metered;
+  }
+
+  /**
    * A new answer for `flag` with usage grown from `was`: the growth counts
    * what is owed first, then tracks sent and not answered yet. With nothing
    * to compare (a first answer, a new period, no usage), what was delivered

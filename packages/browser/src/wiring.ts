@@ -108,17 +108,17 @@ export function wire(key: string, options: SchematicOptions, mounted: () => bool
   const event = (type: EventType, body: WireEvent["body"]): WireEvent =>
     createEvent({ apiKey: key, type, body, trackerUserId: session.anonymousId });
   const boot = o.bootstrap;
-  const store = new Store(() => {
-    const { pending, delivered, dropped } = queue ?? {};
-    return Object.freeze({
+  // Built first when every room exists (the server snapshot, below).
+  const store = new Store(() =>
+    Object.freeze({
       context: session.context,
       flags: flags.values,
       checks: flags.checks,
       plan: flags.plan,
       isReady: flags.ready,
-      queue: Object.freeze({ pending: pending ?? 0, delivered: delivered ?? 0, dropped: dropped ?? 0 }),
-    });
-  });
+      queue: Object.freeze({ pending: queue.pending, delivered: queue.delivered, dropped: queue.dropped }),
+    }),
+  );
   const session: Session = new Session({
     writer,
     storageKey: `${prefix}s`,
@@ -164,7 +164,7 @@ export function wire(key: string, options: SchematicOptions, mounted: () => bool
       store.changed();
     },
     settled: (entry, delivered) => flags.settled(entry, delivered),
-    log,
+    log: debug ? log : undefined,
     batch: o.transport === "batch",
   });
   if (boot?.flags || boot?.checks) flags.load({ ...boot, fresh: true });

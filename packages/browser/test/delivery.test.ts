@@ -269,6 +269,37 @@ describe("page hide", () => {
     schematic.close();
   });
 
+  it("an event that has failed is not sent with keepalive at page hide: the next page sends it, once", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.5);
+    const storage = memoryStorage();
+    const lifecycle = fakeLifecycle();
+    const sends: boolean[] = [];
+    const first = createClient({
+      storage,
+      lifecycle,
+      flushInterval: 0,
+      // The server is down: the first attempt is refused, its retry gets no answer.
+      fetch: (_url, init) => {
+        sends.push(init.keepalive === true);
+        return sends.length === 1 ? Promise.reject(new TypeError("Failed to fetch")) : new Promise(() => {});
+      },
+    });
+    void first.track({ event: "left" });
+    await settle(600);
+    expect(sends).toEqual([false, false]);
+    // A keepalive request outlives its page: sent now, it could land just as the next page sends the same event.
+    lifecycle.emit("pagehide");
+    await settle(10);
+    expect(sends).toEqual([false, false]);
+    first.close();
+    const received = captureEvents();
+    const next = createClient({ storage });
+    next.mount();
+    await settle(3_000);
+    expect(received.map((r) => (r.event.body as { event: string }).event)).toEqual(["left"]);
+    next.close();
+  });
+
   it("a request in flight at page hide goes again with keepalive, once, and is counted once", async () => {
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {

@@ -50,6 +50,29 @@ describe("identify", () => {
     schematic.close();
   });
 
+  it("shows each context in the snapshot at once and tells subscribers, with no flag shown", async () => {
+    const schematic = createClient();
+    let told = 0;
+    schematic.subscribe(() => told++);
+    const seen = () => schematic.getSnapshot().context;
+    expect(seen()).toEqual({});
+    schematic.setContext({ user: { id: "u_2" } });
+    expect(seen()).toEqual({ user: { id: "u_2" } });
+    void schematic.identify(IDENTIFY);
+    expect(seen()).toEqual({ user: USER.keys, company: { id: "c_1" } });
+    await settle();
+    told = 0;
+    schematic.setContext({ company: { id: "c_2" } });
+    expect(seen()).toEqual({ company: { id: "c_2" } });
+    // The same identify again is deduplicated, and its context is back.
+    await expect(schematic.identify(IDENTIFY)).resolves.toEqual({ status: "deduplicated" });
+    expect(seen()).toEqual({ user: USER.keys, company: { id: "c_1" } });
+    expect(seen()).toBe(schematic.getContext());
+    expect(Object.isFrozen(seen()) && Object.isFrozen(seen().user)).toBe(true);
+    expect(told).toBe(1);
+    schematic.close();
+  });
+
   it("sends the wire format of POST /e: body as given, key in the body, UTC sent_at, stable tracker_user_id", async () => {
     const received = captureEvents();
     const schematic = createClient();

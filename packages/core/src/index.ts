@@ -1,5 +1,17 @@
 export { canonicalJson, jsonEqual } from "./canonical";
 export { isoTime, monotonicNow } from "./clock";
+export {
+  fromWireCompany,
+  fromWireFlagCheck,
+  fromWireFlagsCheck,
+  fromWireKeys,
+  fromWirePlan,
+  fromWireUser,
+  toWireCompanyUpsert,
+  toWireIdentifyBody,
+  toWireTrackBody,
+  toWireUserUpsert,
+} from "./convert";
 export { createEvent, uuid } from "./envelope";
 export type { ValidationIssue } from "./errors";
 export {
@@ -96,18 +108,6 @@ export type {
   WireTrackBody,
   WireUser,
   WireUserUpsert,
-} from "./wire";
-export {
-  fromWireCompany,
-  fromWireFlagCheck,
-  fromWireFlagsCheck,
-  fromWireKeys,
-  fromWirePlan,
-  fromWireUser,
-  toWireCompanyUpsert,
-  toWireIdentifyBody,
-  toWireTrackBody,
-  toWireUserUpsert,
 } from "./wire";
 
 // Deliberately not exported: internal helpers of validation (per-field checks) and of the HTTP client.

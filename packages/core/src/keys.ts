@@ -1,5 +1,5 @@
 /** The prefix of each kind of API key. */
-export const KEY_PREFIXES = Object.freeze({ secret: "sch_", publishable: "api_" });
+export const KEY_PREFIXES = /* @__PURE__ */ Object.freeze({ secret: "sch_", publishable: "api_" });
 
 /** Secret keys (`sch_…`) belong on servers only. */
 export function isSecretKey(key: unknown): key is string {
