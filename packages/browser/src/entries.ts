@@ -1,7 +1,8 @@
 /**
- * A queued event as the queue holds and stores it, and the reading back of
- * a stored queue (a closed tab's, or an older version's): each entry checked
- * by shape, anything else left out and never sent.
+ * A queued event as the queue holds and stores it, the list that holds
+ * them, and the reading back of a stored queue (a closed tab's, or an older
+ * version's): each entry checked by shape, anything else left out and never
+ * sent.
  */
 import { isPlainObject, type WireEvent } from "@schematic-sdk/core";
 import type { DeliveryResult } from "./options";
@@ -46,4 +47,52 @@ export function readEntries(stored: unknown, log: (...args: unknown[]) => void):
   if (Array.isArray(stored) && out.length < stored.length)
     log(`discarded ${stored.length - out.length} stored events of an unknown shape`);
   return out;
+}
+
+/**
+ * The queue's entries, oldest first. Settled entries at the front leave in
+ * one splice once they are a sixteenth of the list: a burst past
+ * `maxQueueSize` drops the oldest on every call, and shifting the whole
+ * array each time would cost more than the call.
+ */
+export class EntryList {
+  #list: Entry[] = [];
+  /** Settled entries still at the front of `#list`. */
+  #head = 0;
+
+  get size(): number {
+    return this.#list.length - this.#head;
+  }
+
+  /** The entries, oldest first (the settled front removed). */
+  get all(): Entry[] {
+    this.#list.splice(0, this.#head);
+    this.#head = 0;
+    return this.#list;
+  }
+
+  set all(list: Entry[]) {
+    this.#list = list;
+    this.#head = 0;
+  }
+
+  push(x: Entry): void {
+    this.#list.push(x);
+  }
+
+  /** The oldest entry `skip` does not hold. */
+  oldest(skip: Set<Entry>): Entry | undefined {
+    const q = this.#list;
+    for (let i = this.#head; i < q.length; i++) if (!skip.has(q[i]!)) return q[i];
+    return undefined;
+  }
+
+  /** Takes out a settled entry (mostly the oldest). */
+  remove(x: Entry): void {
+    const q = this.#list;
+    const i = q.indexOf(x, this.#head);
+    if (i === this.#head) {
+      if (++this.#head * 16 > q.length) void this.all;
+    } else if (i > 0) q.splice(i, 1);
+  }
 }

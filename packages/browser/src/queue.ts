@@ -14,7 +14,8 @@ import {
   type WireEvent,
   type WireTrackBody,
 } from "@schematic-sdk/core";
-import type { Entry } from "./entries";
+import { due } from "./due";
+import { type Entry, EntryList } from "./entries";
 import type { DeliveryResult, DroppedEvent, DropReason } from "./options";
 import type { Writer } from "./writer";
 
@@ -39,8 +40,6 @@ export interface QueueConfig {
   onDrop?: ((dropped: DroppedEvent) => void) | undefined;
 }
 
-/** Browsers refuse `keepalive` bodies beyond 64 KiB in flight; stay under it. */
-const KEEPALIVE_BYTES = 60_000;
 const BATCH_SIZE = 100;
 
 export class EventQueue {
@@ -52,14 +51,7 @@ export class EventQueue {
    * handler) is stored at once and sent with keepalive.
    */
   hidden = false;
-  /** The queue, after `#head` settled entries not removed yet. */
-  #list: Entry[] = [];
-  /**
-   * Settled entries still at the front of `#list`, removed in one go: a
-   * burst past `maxQueueSize` drops the oldest on every call, and shifting
-   * the whole array each time would cost more than the call.
-   */
-  #head = 0;
+  readonly #list = new EntryList();
   readonly #config: QueueConfig;
   readonly #inflight = new Set<Entry>();
   /** Sent with keepalive and not answered yet: never sent a third time. */
@@ -81,18 +73,12 @@ export class EventQueue {
   }
 
   get pending(): number {
-    return this.#list.length - this.#head;
+    return this.#list.size;
   }
 
   /** What is queued, oldest first (read-only: the flags room counts undelivered usage from it). */
   get entries(): readonly Entry[] {
-    return this.#entries;
-  }
-
-  /** What is queued, oldest first (the settled front removed). */
-  get #entries(): Entry[] {
-    this.#trim();
-    return this.#list;
+    return this.#list.all;
   }
 
   /** Queues an event; the promise settles when it is delivered or dropped. */
@@ -105,12 +91,8 @@ export class EventQueue {
       q.push(x);
       this.#config.log?.("queued", e.type, e.tracker_event_id, e.body);
       // Full: the oldest event not on its way makes room.
-      if (q.length - this.#head > this.#config.maxQueueSize)
-        for (let i = this.#head; i < q.length; i++)
-          if (!this.#inflight.has(q[i]!)) {
-            this.#drop(q[i]!, "overflow");
-            break;
-          }
+      const oldest = q.size > this.#config.maxQueueSize && q.oldest(this.#inflight);
+      if (oldest) this.#drop(oldest, "overflow");
       this.#changed();
       if (this.hidden) {
         this.#config.writer.flush();
@@ -123,7 +105,7 @@ export class EventQueue {
   fill(context: Context): void {
     if (!this.#held) return;
     this.#held = 0;
-    for (const x of this.#entries) {
+    for (const x of this.#list.all) {
       if (!x.waiting) continue;
       const body = x.event.body as WireTrackBody;
       body.company ??= context.company;
@@ -137,7 +119,7 @@ export class EventQueue {
   /** Takes over a closed tab's events, in time order with ours, and stores them before the caller removes theirs. */
   adopt(entries: Entry[]): void {
     this.#held = 1;
-    this.#list = [...entries, ...this.#entries].sort(
+    this.#list.all = [...entries, ...this.#list.all].sort(
       (a, b) => Date.parse(a.event.sent_at) - Date.parse(b.event.sent_at),
     );
     this.#changed();
@@ -172,7 +154,7 @@ export class EventQueue {
     this.#gated = true;
     this.#config.timers.clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#missed = this.#entries.length > 0;
+    this.#missed = this.#list.all.length > 0;
   }
 
   /** Starts ordinary sending (once other tabs' leftovers are adopted). */
@@ -184,10 +166,10 @@ export class EventQueue {
 
   /** Resolves when every event queued now is delivered or dropped, or after `timeout` ms. */
   flush(timeout?: number): Promise<void> {
-    const mine = new Set(this.#entries);
+    const mine = new Set(this.#list.all);
     return new Promise((resolve) => {
       const done = () => {
-        if ((this.#closed || !this.#entries.some((x) => mine.has(x))) && this.#waiters.delete(done))
+        if ((this.#closed || !this.#list.all.some((x) => mine.has(x))) && this.#waiters.delete(done))
           resolve();
       };
       this.#waiters.add(done);
@@ -201,8 +183,8 @@ export class EventQueue {
   show(): void {
     this.hidden = false;
     if (this.#config.writer.storage.get(this.#config.key) === null) {
-      for (const x of this.#entries) x.resolve?.({ status: "persisted" });
-      this.#list = [];
+      for (const x of this.#list.all) x.resolve?.({ status: "persisted" });
+      this.#list.all = [];
       this.#changed();
       // A pending flush() is over: those events are the other tab's now.
       for (const done of this.#waiters) done();
@@ -214,7 +196,7 @@ export class EventQueue {
   close(): void {
     this.#closed = true;
     this.#config.timers.clearTimeout(this.#timer);
-    for (const x of this.#entries) x.resolve?.({ status: "persisted" });
+    for (const x of this.#list.all) x.resolve?.({ status: "persisted" });
     for (const done of this.#waiters) done();
   }
 
@@ -228,34 +210,15 @@ export class EventQueue {
   /** The next events to send, from the head; expired ones are dropped on the way. */
   #pick(keepalive?: boolean): Entry[] {
     const c = this.#config;
-    // One request keeps the order: with `/e` only the head goes out on page
-    // hide; the rest stays stored and the next page (or another tab) sends it.
-    const max = c.batch ? (keepalive ? 1e9 : BATCH_SIZE) : 1;
-    const now = Date.now();
-    const out: Entry[] = [];
-    const old: Entry[] = [];
-    let bytes = 0;
-    // No copy of the queue: dropping changes it, so expired events are dropped after the walk.
-    for (const x of this.#entries) {
-      // One that has failed goes with the next page (or another tab), not with keepalive: the request could
-      // outlive this page and land as that page sends the same stored event (the server being back by then).
-      if (x.waiting || out.length >= max || (keepalive && x.attempts)) break;
-      if (this.#inflight.has(x)) {
-        // A request the page is about to cancel goes again with keepalive (the
-        // server drops the duplicate by its tracker_event_id), once.
-        if (!keepalive || this.#kept.has(x)) break;
-      }
-      if (now - Date.parse(x.event.sent_at) > c.maxEventAge) {
-        old.push(x);
-        continue;
-      }
-      // Characters, not bytes: a body of mostly non-ASCII text may still be refused, and then simply stays queued.
-      if (keepalive) bytes += JSON.stringify(x.event).length;
-      if (bytes > KEEPALIVE_BYTES) break;
-      out.push(x);
-    }
-    for (const x of old) this.#drop(x, "expired");
-    return out;
+    const { send, expired } = due(this.#list.all, {
+      max: c.batch ? (keepalive ? 1e9 : BATCH_SIZE) : 1,
+      keepalive,
+      inflight: this.#inflight,
+      kept: this.#kept,
+      maxEventAge: c.maxEventAge,
+    });
+    for (const x of expired) this.#drop(x, "expired");
+    return send;
   }
 
   async #send(batch: Entry[], keepalive?: boolean): Promise<void> {
@@ -307,12 +270,7 @@ export class EventQueue {
 
   #settle(x: Entry, result: DeliveryResult): void {
     x.settled = 1;
-    const q = this.#list;
-    const i = q.indexOf(x, this.#head);
-    // Mostly the oldest: it stays in the array until a sixteenth of it is settled, then they go in one splice.
-    if (i === this.#head) {
-      if (++this.#head * 16 > q.length) this.#trim();
-    } else if (i > 0) q.splice(i, 1);
+    this.#list.remove(x);
     x.resolve?.(result);
     this.#config.settled?.(x, result.status === "delivered");
     const { error, reason } = result as { error?: SchematicApiError; reason?: string };
@@ -337,13 +295,7 @@ export class EventQueue {
     this.#settle(x, { status: "dropped", reason, error });
   }
 
-  /** Removes the settled front. */
-  #trim(): void {
-    this.#list.splice(0, this.#head);
-    this.#head = 0;
-  }
-
-  readonly #stored = () => (this.#entries.length > 0 ? this.#entries : undefined);
+  readonly #stored = () => (this.#list.all.length > 0 ? this.#list.all : undefined);
 
   /** Stores the queue (coalesced; no more once closed: another tab may own it by then) and tells the client its figures moved. */
   #changed(): void {
