@@ -39,6 +39,14 @@ import {
 
 export type { EmulatorStats, StoreChange, StoreOptions, StoreSeed } from "./storeTypes";
 
+/** What every stored event tells listeners (one object: events arrive by the million). */
+const EVENT_CHANGE: StoreChange = Object.freeze({ kind: "event" });
+
+function hasKeys(keys: Keys): boolean {
+  for (const _ in keys) return true;
+  return false;
+}
+
 /** The last `count` items (all when `count` is undefined). */
 const latest = <T>(items: T[], count: number | undefined): T[] =>
   count === undefined ? items : count <= 0 ? [] : items.slice(-count);
@@ -218,10 +226,13 @@ export class EmulatorStore {
    */
   recordEvent(event: EventInput, via: StoredEvent["via"]): boolean {
     if (!this.#events.admit(event.trackerEventId, event.idempotencyKey)) return false;
-    const { user, company } = event.identify ?? {};
-    if (company) this.upsertCompany(company);
-    if (user) this.upsertUser({ ...user, companies: company ? [company.keys] : [], companyIds: [] });
-    if (event.track?.company) this.#meter(event.track.company, event.track.event, event.track.quantity);
+    const { identify, track } = event;
+    if (identify) {
+      const { user, company } = identify;
+      if (company) this.upsertCompany(company);
+      if (user) this.upsertUser({ ...user, companies: company ? [company.keys] : [], companyIds: [] });
+    }
+    if (track?.company) this.#meter(track.company, track.event, track.quantity);
     this.#events.push({
       id: newId("evt"),
       type: event.type,
@@ -234,7 +245,7 @@ export class EmulatorStore {
       idempotency_key: event.idempotencyKey,
       via,
     });
-    this.#changed({ kind: "event" });
+    this.#changed(EVENT_CHANGE);
     return true;
   }
 
@@ -358,7 +369,7 @@ export class EmulatorStore {
   }
 
   #meter(keys: Keys, event: string, quantity: number, at = this.#now()): void {
-    if (Object.keys(keys).length === 0) return;
+    if (!hasKeys(keys)) return;
     const company =
       this.#companies.find(keys) ?? this.#companies.upsert({ keys }, new Date(at).toISOString()).record;
     this.#entitlements.usage.add(company.id, event, quantity, at);
