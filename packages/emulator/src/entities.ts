@@ -1,6 +1,6 @@
 /**
  * One table of companies or users, upserted by keys. Every (key name, value)
- * pair is indexed as `"name\u0000value"`, so a lookup or an upsert costs
+ * pair is indexed (by name, then value), so a lookup or an upsert costs
  * O(number of keys given), never a scan of the table.
  *
  * Upsert rules (the API's):
@@ -16,12 +16,36 @@ import { type IdPrefix, newId } from "./ids";
 import type { EntityRecord } from "./records";
 import type { CompanyUpsertInput } from "./validate";
 
-const pairKey = (name: string, value: string): string => `${name}\u0000${value}`;
+/** Entity ids by key name, then by value: a lookup hashes the caller's strings, building none. */
+class KeyIndex {
+  readonly #byName = new Map<string, Map<string, string>>();
+
+  get(name: string, value: string): string | undefined {
+    return this.#byName.get(name)?.get(value);
+  }
+
+  set(name: string, value: string, id: string): void {
+    let byValue = this.#byName.get(name);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.#byName.set(name, byValue);
+    }
+    byValue.set(value, id);
+  }
+
+  delete(name: string, value: string): void {
+    this.#byName.get(name)?.delete(value);
+  }
+
+  clear(): void {
+    this.#byName.clear();
+  }
+}
 
 export class EntityTable {
   readonly #prefix: IdPrefix;
   readonly #byId = new Map<string, EntityRecord>();
-  readonly #index = new Map<string, string>();
+  readonly #index = new KeyIndex();
 
   constructor(prefix: IdPrefix) {
     this.#prefix = prefix;
@@ -46,7 +70,7 @@ export class EntityTable {
       if (byId) return byId;
     }
     for (const name in keys) {
-      const owner = this.#index.get(pairKey(name, keys[name]!));
+      const owner = this.#index.get(name, keys[name]!);
       if (owner !== undefined) return this.#byId.get(owner);
     }
     return undefined;
@@ -80,7 +104,7 @@ export class EntityTable {
   /** Puts a record back as it was (loading a data file). Later records win key conflicts. */
   insert(record: EntityRecord): void {
     this.#byId.set(record.id, record);
-    for (const [name, pair] of record.keys) this.#index.set(pairKey(name, pair.value), record.id);
+    for (const [name, pair] of record.keys) this.#index.set(name, pair.value, record.id);
   }
 
   clear(): void {
@@ -91,14 +115,13 @@ export class EntityTable {
   #assignKey(record: EntityRecord, name: string, value: string, now: string): void {
     const current = record.keys.get(name);
     if (current?.value === value) return;
-    const index = pairKey(name, value);
-    const ownerId = this.#index.get(index);
+    const ownerId = this.#index.get(name, value);
     if (ownerId !== undefined && ownerId !== record.id) {
       const owner = this.#byId.get(ownerId);
       owner?.keys.delete(name);
     }
-    if (current) this.#index.delete(pairKey(name, current.value));
-    this.#index.set(index, record.id);
+    if (current) this.#index.delete(name, current.value);
+    this.#index.set(name, value, record.id);
     record.keys.set(name, {
       id: current?.id ?? newId("ek"),
       value,
@@ -110,7 +133,7 @@ export class EntityTable {
   #removeKey(record: EntityRecord, name: string): void {
     const current = record.keys.get(name);
     if (!current) return;
-    this.#index.delete(pairKey(name, current.value));
+    this.#index.delete(name, current.value);
     record.keys.delete(name);
   }
 }

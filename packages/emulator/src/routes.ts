@@ -16,6 +16,7 @@ import { inspectorState } from "./inspector/state";
 import type { InspectorState } from "./inspector/stateTypes";
 import { type EmulatorReply, type EmulatorRequest, envelope } from "./reply";
 import type { EmulatorStore } from "./store";
+import { wellFormedTrack } from "./trackEvent";
 import {
   parseBatch,
   parseCompanyUpsert,
@@ -90,7 +91,7 @@ const routes: Record<string, Route> = {
       const body = parseJsonObject(request.body);
       const key = typeof body.api_key === "string" ? body.api_key : null;
       requireKey(key, ["publishable", "secret"], "the body's api_key");
-      const stored = store.recordEvent(parseEvent(body, ""), "e");
+      const stored = store.recordEvent(wellFormedTrack(body) ?? parseEvent(body, ""), "e");
       return eventsReply({ accepted: stored ? 1 : 0, duplicates: stored ? 0 : 1 });
     },
   },

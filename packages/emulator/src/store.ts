@@ -2,7 +2,9 @@
  * The emulator's state: companies, users, memberships, events, flags, the
  * catalog with usage and plan assignments, and the bookkeeping tests read
  * (counts and the request log). Everything is in memory and indexed; no
- * request costs a scan, and usage is summed as events arrive.
+ * request costs a scan, and usage is summed as events arrive. The records
+ * themselves are in `StoreTables`; this is the API over them: the rules of
+ * each write, the change notices, copies in the wire's shapes.
  */
 import {
   isoTime,
@@ -14,30 +16,27 @@ import {
   type WireUser,
 } from "@schematic-sdk/core";
 import type { Catalog, EntitlementValue } from "./catalog";
-import { EntityTable } from "./entities";
-import { EntitlementState } from "./entitlementState";
-import { EventLog } from "./eventLog";
-import { evaluateFlag, type FlagsConfig, parseFlagsConfig } from "./flags";
-import { HttpError } from "./httpError";
+import { type FlagsConfig, parseFlagsConfig } from "./flags";
 import { newId } from "./ids";
-import { Memberships } from "./memberships";
 import { emulatorDefaults } from "./options";
-import { type EntityRecord, type StoredEvent, toWireCompany, toWireUser } from "./records";
+import type { StoredEvent } from "./records";
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from "./requestLog";
-import { parseSnapshot, type StoreSnapshot, toSnapshotEntity } from "./snapshot";
+import { parseSnapshot, type StoreSnapshot } from "./snapshot";
+import { StoreTables } from "./storeTables";
 import type { EmulatorStats, StoreChange, StoreOptions, StoreSeed } from "./storeTypes";
-import { subjectsOf } from "./subjects";
 import {
   type CompanyUpsertInput,
   type EventInput,
   type FlagContextInput,
   parseCompanyUpsert,
   parseUserUpsert,
-  trackOf,
   type UserUpsertInput,
 } from "./validate";
 
 export type { EmulatorStats, StoreChange, StoreOptions, StoreSeed } from "./storeTypes";
+
+/** What every stored event tells listeners (one object: events arrive by the million). */
+const EVENT_CHANGE: StoreChange = Object.freeze({ kind: "event" });
 
 /** The last `count` items (all when `count` is undefined). */
 const latest = <T>(items: T[], count: number | undefined): T[] =>
@@ -58,20 +57,18 @@ const latest = <T>(items: T[], count: number | undefined): T[] =>
 export class EmulatorStore {
   readonly environmentId: string;
   readonly #now: () => number;
-  readonly #companies = new EntityTable("comp");
-  readonly #users = new EntityTable("user");
-  readonly #memberships = new Memberships();
-  readonly #events: EventLog;
-  #flags: FlagsConfig = { flags: {} };
+  readonly #data: StoreTables;
   /** The API request log and counts; the request handler writes it. */
   readonly requestLog: RequestLog;
   readonly #listeners = new Set<(change: StoreChange) => void>();
-  readonly #entitlements = new EntitlementState();
 
   constructor(options: StoreOptions = {}) {
     this.environmentId = options.environmentId ?? emulatorDefaults.environmentId;
     this.#now = options.now ?? Date.now;
-    this.#events = new EventLog(options.maxEvents ?? emulatorDefaults.maxEvents);
+    this.#data = new StoreTables({
+      environmentId: this.environmentId,
+      maxEvents: options.maxEvents ?? emulatorDefaults.maxEvents,
+    });
     this.requestLog = new RequestLog(options.requestLogLimit ?? emulatorDefaults.requestLogLimit, this.#now);
   }
 
@@ -79,44 +76,46 @@ export class EmulatorStore {
 
   /** Every company (or, with `last`, the latest that many), oldest first, as `GET /companies` answers them. */
   companies(filter: { last?: number } = {}): WireCompany[] {
-    return latest(Array.from(this.#companies.values()), filter.last).map((c) => this.#wireCompany(c));
+    return latest(Array.from(this.#data.companies.values()), filter.last).map((c) =>
+      this.#data.wireCompany(c),
+    );
   }
 
   /** Every user (or, with `last`, the latest that many), oldest first, as `GET /users` answers them. */
   users(filter: { last?: number } = {}): WireUser[] {
-    return latest(Array.from(this.#users.values()), filter.last).map((u) => this.#wireUser(u));
+    return latest(Array.from(this.#data.users.values()), filter.last).map((u) => this.#data.wireUser(u));
   }
 
   /** Stored events (of one type; with `last`, the latest that many), oldest first (copies). */
   events(filter: { type?: StoredEvent["type"]; last?: number } = {}): StoredEvent[] {
-    return this.#events.list(filter.type, filter.last);
+    return this.#data.events.list(filter.type, filter.last);
   }
 
   /** The users of the company with this emulator id (with `last`, the latest that many to join), in the order they joined. */
   usersOf(companyId: string, filter: { last?: number } = {}): WireUser[] {
-    const ids = latest(this.#memberships.usersOf(companyId), filter.last);
+    const ids = latest(this.#data.memberships.usersOf(companyId), filter.last);
     return ids.flatMap((id) => {
-      const record = this.#users.get(id);
-      return record ? [this.#wireUser(record)] : [];
+      const record = this.#data.users.get(id);
+      return record ? [this.#data.wireUser(record)] : [];
     });
   }
 
   /** The company with this emulator id (`comp_…`). */
   getCompany(id: string): WireCompany | undefined {
-    const record = this.#companies.get(id);
-    return record && this.#wireCompany(record);
+    const record = this.#data.companies.get(id);
+    return record && this.#data.wireCompany(record);
   }
 
   /** The company holding any of these keys. */
   findCompany(keys: Keys): WireCompany | undefined {
-    const record = this.#companies.find(keys);
-    return record && this.#wireCompany(record);
+    const record = this.#data.companies.find(keys);
+    return record && this.#data.wireCompany(record);
   }
 
   /** The user holding any of these keys. */
   findUser(keys: Keys): WireUser | undefined {
-    const record = this.#users.find(keys);
-    return record && this.#wireUser(record);
+    const record = this.#data.users.find(keys);
+    return record && this.#data.wireUser(record);
   }
 
   stats(): EmulatorStats {
@@ -124,11 +123,11 @@ export class EmulatorStore {
     return {
       requests,
       statuses,
-      companies: this.#companies.size,
-      users: this.#users.size,
-      events: this.#events.size,
-      eventsReceived: this.#events.received,
-      duplicates: this.#events.duplicates,
+      companies: this.#data.companies.size,
+      users: this.#data.users.size,
+      events: this.#data.events.size,
+      eventsReceived: this.#data.events.received,
+      duplicates: this.#data.events.duplicates,
       faults: { failed, rateLimited },
     };
   }
@@ -143,32 +142,32 @@ export class EmulatorStore {
    * holding `keys`: its plan (`null`: the catalog decides) and its overrides.
    */
   assignmentsOf(keys: Keys): { plan: string | null; overrides: Record<string, EntitlementValue> } {
-    const company = this.#company(keys);
+    const company = this.#data.companyOf(keys);
     return {
-      plan: this.#entitlements.plan(company.id) ?? null,
-      overrides: structuredClone(this.#entitlements.overridesOf(company.id)),
+      plan: this.#data.entitlements.plan(company.id) ?? null,
+      overrides: structuredClone(this.#data.entitlements.overridesOf(company.id)),
     };
   }
 
   getFlags(): FlagsConfig {
-    return structuredClone(this.#flags);
+    return structuredClone(this.#data.flags);
   }
 
   getCatalog(): Catalog {
-    return structuredClone(this.#entitlements.catalog);
+    return structuredClone(this.#data.entitlements.catalog);
   }
 
   // ---- writing ----
 
   /** Replaces the flags (checked first; throws on a bad document). */
   setFlags(config: FlagsConfig): void {
-    this.#flags = parseFlagsConfig(structuredClone(config));
+    this.#data.flags = parseFlagsConfig(structuredClone(config));
     this.#changed({ kind: "flags" });
   }
 
   /** Replaces the catalog (checked first; throws `CatalogError` naming the bad field). Usage stays. */
   setCatalog(catalog: Catalog): void {
-    this.#entitlements.setCatalog(catalog);
+    this.#data.entitlements.setCatalog(catalog);
     this.#changed({ kind: "catalog" });
   }
 
@@ -182,32 +181,16 @@ export class EmulatorStore {
 
   /** `POST /companies` on checked input. */
   upsertCompany(input: CompanyUpsertInput): WireCompany {
-    if (input.updateOnly && !this.#companies.find(input.keys, input.id)) {
-      throw new HttpError(404, "Company not found (update_only is set)");
-    }
-    const { record } = this.#companies.upsert(input, this.#iso());
+    const record = this.#data.upsertCompany(input, this.#iso());
     this.#changed({ kind: "company", companyId: record.id });
-    return this.#wireCompany(record);
+    return this.#data.wireCompany(record);
   }
 
   /** `POST /users` on checked input: memberships for `company`/`companies`/`company_ids`, companies created as needed. */
   upsertUser(input: UserUpsertInput): WireUser {
-    if (input.updateOnly && !this.#users.find(input.keys, input.id)) {
-      throw new HttpError(404, "User not found (update_only is set)");
-    }
-    const byId = input.companyIds.map((id) => {
-      const company = this.#companies.get(id);
-      if (!company) throw new HttpError(404, `Company ${id} not found (company_ids)`);
-      return company;
-    });
-    const now = this.#iso();
-    const companies = input.companies.map(
-      (keys) => this.#companies.find(keys) ?? this.#companies.upsert({ keys }, now).record,
-    );
-    const { record } = this.#users.upsert(input, now);
-    for (const company of [...companies, ...byId]) this.#memberships.link(record.id, company.id, now);
+    const record = this.#data.upsertUser(input, this.#iso());
     this.#changed({ kind: "user" });
-    return this.#wireUser(record);
+    return this.#data.wireUser(record);
   }
 
   /**
@@ -217,12 +200,15 @@ export class EmulatorStore {
    * `tracker_event_id` / `idempotency_key`: a duplicate is never metered twice.
    */
   recordEvent(event: EventInput, via: StoredEvent["via"]): boolean {
-    if (!this.#events.admit(event.trackerEventId, event.idempotencyKey)) return false;
-    const { user, company } = event.identify ?? {};
-    if (company) this.upsertCompany(company);
-    if (user) this.upsertUser({ ...user, companies: company ? [company.keys] : [], companyIds: [] });
-    if (event.track?.company) this.#meter(event.track.company, event.track.event, event.track.quantity);
-    this.#events.push({
+    if (!this.#data.events.admit(event.trackerEventId, event.idempotencyKey)) return false;
+    const { identify, track } = event;
+    if (identify) {
+      const { user, company } = identify;
+      if (company) this.upsertCompany(company);
+      if (user) this.upsertUser({ ...user, companies: company ? [company.keys] : [], companyIds: [] });
+    }
+    if (track?.company) this.#data.meter(track.company, track.event, track.quantity, this.#now());
+    this.#data.events.push({
       id: newId("evt"),
       type: event.type,
       body: event.body,
@@ -234,27 +220,27 @@ export class EmulatorStore {
       idempotency_key: event.idempotencyKey,
       via,
     });
-    this.#changed({ kind: "event" });
+    this.#changed(EVENT_CHANGE);
     return true;
   }
 
   /** Puts the company holding `keys` on `plan` (a catalog plan key; `null` returns it to the catalog's choice). */
   setCompanyPlan(keys: Keys, plan: string | null): void {
-    const company = this.#company(keys);
-    this.#entitlements.setPlan(company.id, plan);
+    const company = this.#data.companyOf(keys);
+    this.#data.entitlements.setPlan(company.id, plan);
     this.#changed({ kind: "plan", companyId: company.id });
   }
 
   /** Overrides one feature for the company holding `keys` (`null` clears the override). */
   setCompanyOverride(keys: Keys, feature: string, value: EntitlementValue | null): void {
-    const company = this.#company(keys);
-    this.#entitlements.setOverride(company.id, feature, value);
+    const company = this.#data.companyOf(keys);
+    this.#data.entitlements.setOverride(company.id, feature, value);
     this.#changed({ kind: "override", companyId: company.id });
   }
 
   /** Sets one trait of the company holding `keys` (`null` removes it). */
   setCompanyTrait(keys: Keys, trait: string, value: TraitValue): void {
-    const company = this.#company(keys);
+    const company = this.#data.companyOf(keys);
     if (value === null) delete company.traits[trait];
     else company.traits[trait] = value;
     company.updated_at = this.#iso();
@@ -263,11 +249,7 @@ export class EmulatorStore {
 
   /** Forgets all data, usage, run-time plans and overrides, counts and the request log; flags and the catalog stay. */
   reset(): void {
-    this.#companies.clear();
-    this.#users.clear();
-    this.#memberships.clear();
-    this.#events.clear();
-    this.#entitlements.clear();
+    this.#data.clear();
     this.requestLog.clear();
     this.#changed({ kind: "reset" });
   }
@@ -282,10 +264,7 @@ export class EmulatorStore {
 
   /** One flag: a catalog feature answers from overrides, plan and usage; other keys from the flags file. */
   checkFlag(key: string, context: FlagContextInput): WireFlagCheck {
-    const subject = subjectsOf(context, this.#companies, this.#users);
-    return this.#entitlements.isFeature(key)
-      ? this.#entitlements.answer(key, subject.entitlement, this.#now())
-      : evaluateFlag(key, this.#flags, subject.flags);
+    return this.#data.answer(key, context, this.#now());
   }
 
   /**
@@ -293,14 +272,7 @@ export class EmulatorStore {
    * carry): catalog features first, then the flags file's, and the plan.
    */
   answersFor(context: FlagContextInput): WireFlagsCheck {
-    const subject = subjectsOf(context, this.#companies, this.#users);
-    const now = this.#now();
-    const features = this.#entitlements.featureKeys();
-    const flags = features.map((key) => this.#entitlements.answer(key, subject.entitlement, now));
-    for (const key of Object.keys(this.#flags.flags)) {
-      if (!this.#entitlements.isFeature(key)) flags.push(evaluateFlag(key, this.#flags, subject.flags));
-    }
-    return { flags, plan: this.#entitlements.planOf(subject.entitlement) };
+    return this.#data.answers(context, this.#now());
   }
 
   /** Same as {@link answersFor} (the route's name). */
@@ -311,27 +283,14 @@ export class EmulatorStore {
   // ---- persistence ----
 
   toSnapshot(): StoreSnapshot {
-    return {
-      version: 1,
-      companies: Array.from(this.#companies.values(), toSnapshotEntity),
-      users: Array.from(this.#users.values(), toSnapshotEntity),
-      memberships: this.#memberships.all(),
-      events: this.#events.all(),
-      ...this.#entitlements.toSnapshot(),
-    };
+    return this.#data.snapshot();
   }
 
   /** Replaces all data with a snapshot's; throws (changing nothing) if it is malformed. */
   loadSnapshot(snapshot: unknown): void {
     const parsed = parseSnapshot(snapshot);
     this.reset();
-    for (const company of parsed.companies) this.#companies.insert(company);
-    for (const user of parsed.users) this.#users.insert(user);
-    for (const m of parsed.memberships) this.#memberships.add(m);
-    this.#events.load(parsed.events);
-    this.#entitlements.load(parsed);
-    // Files written before usage was kept: meter the stored track events again.
-    if (!parsed.usage) for (const e of parsed.events) this.#remeter(e);
+    this.#data.load(parsed);
     this.#changed({ kind: "load" });
   }
 
@@ -344,38 +303,5 @@ export class EmulatorStore {
 
   #changed(change: StoreChange): void {
     for (const listener of this.#listeners) listener(change);
-  }
-
-  #company(keys: Keys): EntityRecord {
-    const company = this.#companies.find(keys);
-    if (!company) {
-      const named = Object.entries(keys)
-        .map(([k, v]) => `${k}:${v}`)
-        .join(", ");
-      throw new HttpError(404, `No company holds the key ${named}; upsert or identify it first`);
-    }
-    return company;
-  }
-
-  #meter(keys: Keys, event: string, quantity: number, at = this.#now()): void {
-    if (Object.keys(keys).length === 0) return;
-    const company =
-      this.#companies.find(keys) ?? this.#companies.upsert({ keys }, new Date(at).toISOString()).record;
-    this.#entitlements.usage.add(company.id, event, quantity, at);
-  }
-
-  #remeter(stored: StoredEvent): void {
-    if (stored.type !== "track") return;
-    const track = trackOf(stored.body);
-    const at = Date.parse(stored.received_at);
-    if (track?.company && Number.isFinite(at)) this.#meter(track.company, track.event, track.quantity, at);
-  }
-
-  #wireCompany(record: EntityRecord): WireCompany {
-    return toWireCompany(record, this.#memberships.userCount(record.id), this.environmentId);
-  }
-
-  #wireUser(record: EntityRecord): WireUser {
-    return toWireUser(record, this.#memberships.ofUser(record.id), this.environmentId);
   }
 }

@@ -14,6 +14,7 @@ import {
   type TraitValue,
 } from "@schematic-sdk/core";
 import { badRequest } from "./httpError";
+import { wellFormedTrack } from "./trackEvent";
 
 const MAX_LENGTH = LIMITS.maxStringLength;
 // Core refuses the same names in its validators; it does not export the list.
@@ -282,7 +283,13 @@ export function parseEvent(value: unknown, path: string): EventInput {
   return event;
 }
 
+/** The events of a `POST /batch` body (JSON.parse output); well-formed track events take the short way. */
 export function parseBatch(body: Json): EventInput[] {
-  if (!Array.isArray(body.events)) throw badRequest(`events must be an array (got ${describe(body.events)})`);
-  return body.events.map((event, i) => parseEvent(event, `events[${i}]`));
+  const events: unknown = body.events;
+  if (!Array.isArray(events)) throw badRequest(`events must be an array (got ${describe(events)})`);
+  const parsed = new Array<EventInput>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    parsed[i] = wellFormedTrack(events[i]) ?? parseEvent(events[i], `events[${i}]`);
+  }
+  return parsed;
 }

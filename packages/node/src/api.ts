@@ -17,10 +17,12 @@ import {
   parseBody,
   parseRetryAfter,
   retryDelay,
+  SchematicTimeoutError,
 } from "@schematic-sdk/core";
 import type { Hooks, KyInstance, Options, RetryOptions } from "ky";
 import { toResponse, toSchematicError } from "./kyBoundary";
 import { foregroundTimers } from "./timers";
+import { sendWithin } from "./transport";
 
 /**
  * ky's hooks for the request/response calls (upserts and flag checks), e.g.
@@ -86,6 +88,10 @@ const RETRY_STATUSES = Array.from({ length: 600 }, (_, status) => status).filter
 const CALL = "schematicCall";
 interface CallState {
   body: string | undefined;
+  /** Without hooks the transport keeps each attempt's deadline (ky's timeout is off): its milliseconds. */
+  timeout: number;
+  /** The caller's signal (ky's own, combined with it, only ever fires for its timeout). */
+  signal: AbortSignal | undefined;
   /** `monotonicNow()` before which no attempt is sent. */
   notBefore: number;
 }
@@ -152,8 +158,9 @@ export class ApiClient {
         if (call?.notBefore) await notBefore(call);
         const body = call?.body;
         if (body !== undefined) {
-          const init = { method: "POST", headers: lowerCased, body, signal: request.signal };
-          return (await send(request.url, init)) as unknown as Response;
+          const init: RequestInit = { method: "POST", headers: lowerCased, body };
+          if (call!.signal) init.signal = call!.signal;
+          return (await sendWithin(send, request.url, init, call!.timeout)) as unknown as Response;
         }
         // The transport takes a URL and an init, and answers a ResponseLike; hooks read real ones.
         const headers: Record<string, string> = {};
@@ -173,9 +180,21 @@ export class ApiClient {
     const timeout = Math.min(call.timeout, MAX_TIMEOUT);
     try {
       const ky = this.#ky ?? (await this.#load());
-      const state: CallState = { body: this.#direct ? call.body : undefined, notBefore: 0 };
-      const options: Options & CallOptions = { timeout, retry: this.#retry(call.retries), [CALL]: state };
-      if (!this.#direct) options.body = call.body;
+      const direct = this.#direct;
+      const state: CallState = {
+        body: direct ? call.body : undefined,
+        timeout,
+        signal: call.signal,
+        notBefore: 0,
+      };
+      const options: Options & CallOptions = {
+        // Hooks see ky's own timeout; without them the transport keeps the deadline, which spares ky's
+        // timer and promise and the transport an abort signal to listen to.
+        timeout: direct ? false : timeout,
+        retry: this.#retry(call.retries),
+        [CALL]: state,
+      };
+      if (!direct) options.body = call.body;
       if (call.signal) options.signal = call.signal;
       const response = await ky(url, options);
       return parseBody(await response.text());
@@ -205,8 +224,8 @@ export class ApiClient {
         // ky counts attempts from 1; the shared policy counts retries from 0 and draws the jitter itself.
         delay: (attemptCount) => retryDelay({ attempt: attemptCount - 1 }),
         shouldRetry: ({ error }) => {
-          // Our own failures (a body over the limit) come out the same way every time.
-          if (isSchematicError(error)) return false;
+          // Our own failures (a body over the limit) come out the same way every time; a timeout may not.
+          if (isSchematicError(error)) return error instanceof SchematicTimeoutError ? undefined : false;
           const response = (error as { response?: Response }).response;
           if (error.name === "HTTPError" && response) {
             // A request/response call fails fast rather than wait long for the server.

@@ -55,11 +55,15 @@ interface Entry {
  * An LRU-like cache with a time to live, in memory. A read only marks its
  * entry as used (no reordering); eviction takes the oldest entry not used
  * since it was last looked at, giving used ones a second chance at the end
- * (the CLOCK approximation of LRU), so a hit costs one map lookup.
+ * (the CLOCK approximation of LRU), so a hit costs one map lookup, and none
+ * when it is of the key read last.
  */
 export class MemoryFlagCache implements FlagCacheProvider {
   readonly #entries = new Map<string, Entry>();
   readonly #size: number;
+  /** The entry read last and its key: a run of hits of one key skips the map (reset by every store). */
+  #lastKey: string | undefined;
+  #lastEntry: Entry | undefined;
 
   constructor(params: { size: number }) {
     this.#size = params.size;
@@ -67,10 +71,15 @@ export class MemoryFlagCache implements FlagCacheProvider {
 
   /** The fresh answer under `key`, synchronously. */
   peek(key: string): FlagCheck | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
+    let entry = this.#lastEntry;
+    if (entry === undefined || key !== this.#lastKey) {
+      entry = this.#entries.get(key);
+      if (entry === undefined) return undefined;
+      this.#lastKey = key;
+      this.#lastEntry = entry;
+    }
     if (entry.expires <= clock()) {
-      this.#entries.delete(key);
+      this.#forget(key);
       return undefined;
     }
     entry.used = true;
@@ -89,9 +98,16 @@ export class MemoryFlagCache implements FlagCacheProvider {
   store(key: string, check: FlagCheck, ttlMs: number): void {
     if (ttlMs <= 0 || this.#size <= 0) return;
     const entries = this.#entries;
-    entries.delete(key);
+    this.#forget(key);
+    // Room first: the answer being stored is never the one evicted for it.
+    while (entries.size >= this.#size) this.#evictOne();
     entries.set(key, { check, expires: clock() + ttlMs, used: false });
-    while (entries.size > this.#size) this.#evictOne();
+  }
+
+  #forget(key: string): void {
+    this.#entries.delete(key);
+    this.#lastKey = undefined;
+    this.#lastEntry = undefined;
   }
 
   #evictOne(): void {

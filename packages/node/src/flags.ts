@@ -29,6 +29,9 @@ export interface FlagCallOptions {
 }
 
 const NO_CONTEXT = Object.freeze({});
+/** A hit answers one of these: a settled promise is immutable, so every hit can share it. */
+const TRUE = Promise.resolve(true);
+const FALSE = Promise.resolve(false);
 
 export class Flags {
   readonly #api: ApiClient;
@@ -69,9 +72,12 @@ export class Flags {
 
   /** The flag's value: a cache hit answers without an async step of its own. */
   value(flag: string, context: Context | undefined, options: FlagCallOptions | undefined): Promise<boolean> {
-    const key = this.#memory && this.#recentKeys.key(flag, context === undefined ? NO_CONTEXT : context);
-    const hit = key && this.#memory!.peek(key);
-    if (hit) return Promise.resolve(hit.value);
+    const memory = this.#memory;
+    if (memory !== undefined) {
+      const key = this.#recentKeys.key(flag, context === undefined ? NO_CONTEXT : context);
+      const hit = key === undefined ? undefined : memory.peek(key);
+      if (hit !== undefined) return hit.value ? TRUE : FALSE;
+    }
     return this.check(flag, context, options).then((check) => check.value);
   }
 

@@ -15,6 +15,7 @@ import { flagCacheKey } from "./flagKey";
 const MAX_REMEMBERED = 10_000;
 
 interface Recent {
+  flag: string;
   key: string;
   /** Key names and values in the caller's order (`[name, value, name, value, …]`); null: no company. */
   company: string[] | null;
@@ -25,16 +26,28 @@ export class RecentKeys {
   /** flag → first key value → the last context with that value. */
   readonly #byFlag = new Map<string, Map<unknown, Recent>>();
   #size = 0;
+  /** The context asked last, whatever its flag: most callers ask one context many times in a row. */
+  #last: Recent | undefined;
 
   /** The key of `flag` for `context` (as `flagCacheKey`), or undefined when the input is not plainly well-formed. */
   key(flag: unknown, context: unknown): string | undefined {
     if (typeof flag !== "string" || typeof context !== "object" || context === null) return undefined;
     try {
       const { company, user } = context as { company?: unknown; user?: unknown };
+      const last = this.#last;
+      if (
+        last !== undefined &&
+        last.flag === flag &&
+        holds(company, last.company) &&
+        holds(user, last.user)
+      ) {
+        return last.key;
+      }
       const first = firstValue(company) ?? firstValue(user);
       let recents = this.#byFlag.get(flag);
       const recent = recents?.get(first);
       if (recent !== undefined && holds(company, recent.company) && holds(user, recent.user)) {
+        this.#last = recent;
         return recent.key;
       }
       const key = flagCacheKey(flag, context);
@@ -48,7 +61,9 @@ export class RecentKeys {
         recents = new Map();
         this.#byFlag.set(flag, recents);
       }
-      recents.set(first, { key, company: pairs(company), user: pairs(user) });
+      const made = { flag, key, company: pairs(company), user: pairs(user) };
+      recents.set(first, made);
+      this.#last = made;
       return key;
     } catch {
       // A getter or proxy that throws: validation will say what is wrong.
@@ -68,8 +83,15 @@ function firstValue(keys: unknown): unknown {
 function holds(keys: unknown, pairs: string[] | null): boolean {
   if (keys == null || pairs === null) return keys == null && pairs === null;
   if (typeof keys !== "object") return false;
-  const proto = Object.getPrototypeOf(keys);
-  if (proto !== Object.prototype && proto !== null) return false;
+  // Reading `constructor` first lets V8 know the object's shape, and from it the prototype without a
+  // call: a plain object pays for neither. Anything else asks its prototype.
+  if (
+    (keys as { constructor?: unknown }).constructor !== Object ||
+    Object.getPrototypeOf(keys) !== Object.prototype
+  ) {
+    const proto = Object.getPrototypeOf(keys);
+    if (proto !== Object.prototype && proto !== null) return false;
+  }
   let i = 0;
   for (const name in keys) {
     if (pairs[i] !== name || pairs[i + 1] !== (keys as Record<string, unknown>)[name]) return false;

@@ -24,6 +24,7 @@ import {
   type ResponseLike,
   readBoundedText,
   SchematicNetworkError,
+  SchematicTimeoutError,
 } from "@schematic-sdk/core";
 
 /** The longest response body read: Schematic's answers are a few KiB. */
@@ -109,7 +110,40 @@ function boundedFetch(send: FetchFunction): FetchFunction {
 /** Decodes whole bodies only (never streaming), so one serves every response. */
 const decoder = new TextDecoder();
 
-function nodeRequest(url: string, init: RequestInit): Promise<ResponseLike> {
+/**
+ * `send(url, init)`, failed with a `SchematicTimeoutError` after `timeout` ms. Through the `node:http`
+ * transport the request itself keeps the deadline (one timer, no signal to listen to); through any
+ * other `fetch` an abort signal does.
+ */
+export function sendWithin(
+  send: FetchFunction,
+  url: string,
+  init: RequestInit,
+  timeout: number,
+): Promise<ResponseLike> {
+  const method = init.method ?? "GET";
+  const expired = () => new SchematicTimeoutError({ method, url, timeout });
+  if (send === defaultFetch && onNode && globalThis.fetch === fetchAtLoad) {
+    return nodeRequest(url, init, { ms: timeout, error: expired });
+  }
+  const controller = new AbortController();
+  const signal = init.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(expired());
+      controller.abort();
+    }, timeout);
+    send(url, { ...init, signal })
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
+  });
+}
+
+function nodeRequest(
+  url: string,
+  init: RequestInit,
+  deadline?: { ms: number; error: () => Error },
+): Promise<ResponseLike> {
   const http = proc!.getBuiltinModule!(
     url.startsWith("https:") ? "node:https" : "node:http",
   ) as NodeHttpModule;
@@ -117,7 +151,16 @@ function nodeRequest(url: string, init: RequestInit): Promise<ResponseLike> {
   const headers = init.headers as Record<string, string> | undefined;
   const body = init.body as string | Uint8Array | null | undefined;
   const method = init.method ?? "GET";
-  return new Promise((resolve, reject) => {
+  return new Promise((settle, fail) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const resolve = (response: ResponseLike) => {
+      clearTimeout(timer);
+      settle(response);
+    };
+    const reject = (error: unknown) => {
+      clearTimeout(timer);
+      fail(error);
+    };
     const options = {
       method,
       ...(headers ? { headers } : {}),
@@ -152,6 +195,12 @@ function nodeRequest(url: string, init: RequestInit): Promise<ResponseLike> {
       });
     });
     request.on("error", reject);
+    if (deadline) {
+      timer = setTimeout(() => {
+        fail(deadline.error());
+        request.destroy();
+      }, deadline.ms);
+    }
     request.end(body ?? undefined);
   });
 }

@@ -76,6 +76,66 @@ describe("checkFlag", () => {
     expect(seen).toEqual(["paid/none", "free/none", "paid/none", "paid/u", "none/u"]);
   });
 
+  it("answers each of two contexts and two flags asked in turn from its own answer", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.post(`${API}/flags/:flag/check`, async ({ request, params }) => {
+        const body = (await request.json()) as { company: { id: string } };
+        seen.push(`${params.flag}/${body.company.id}`);
+        const value = params.flag === "f" ? body.company.id === "paid" : body.company.id === "free";
+        return HttpResponse.json({ data: { flag: params.flag, value, reason: "rule" }, params: {} });
+      }),
+    );
+    const schematic = client();
+    const paid = { company: { id: "paid" } };
+    const free = { company: { id: "free" } };
+    const answers: boolean[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const [flag, context] of [
+        ["f", paid],
+        ["f", free],
+        ["g", paid],
+        ["g", free],
+        ["f", free],
+        ["f", paid],
+      ] as const) {
+        answers.push(await schematic.checkFlag(flag, context));
+      }
+    }
+    expect(answers).toEqual(Array(3).fill([true, false, false, true, false, true]).flat());
+    expect(seen.sort()).toEqual(["f/free", "f/paid", "g/free", "g/paid"]);
+  });
+
+  it("refuses a context whose keys are no longer a plain object, even right after a hit", async () => {
+    const seen = flagServer(true);
+    const schematic = client();
+    const context: { company: Record<string, string> } = { company: { id: "c" } };
+    expect(await schematic.checkFlag("f", context)).toBe(true);
+    class Keys {
+      id = "c";
+    }
+    context.company = new Keys() as unknown as Record<string, string>;
+    await expect(schematic.checkFlag("f", context)).rejects.toThrow(SchematicValidationError);
+    context.company = Object.assign(Object.create({}) as Record<string, string>, { id: "c" });
+    await expect(schematic.checkFlag("f", context)).rejects.toThrow(SchematicValidationError);
+    const bare = Object.assign(Object.create(null) as Record<string, string>, { id: "c" });
+    expect(await schematic.checkFlag("f", { company: bare })).toBe(true);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("asks again for an answer the cache evicted, even the one asked last", async () => {
+    const seen = flagServer(true);
+    const schematic = client({ flagCacheSize: 1 });
+    const a = { company: { id: "a" } };
+    const b = { company: { id: "b" } };
+    await schematic.checkFlag("f", a);
+    await schematic.checkFlag("f", a);
+    await schematic.checkFlag("f", b);
+    await schematic.checkFlag("f", a);
+    await schematic.checkFlag("f", a);
+    expect(seen.map((s) => (s.body as typeof a).company.id)).toEqual(["a", "b", "a"]);
+  });
+
   it("tells a company with no keys from no company, and a key's value from its name", async () => {
     const seen = flagServer(true);
     const schematic = client();

@@ -130,6 +130,38 @@ describe("default transport on Node", () => {
     await expect(pending).rejects.toThrow("user left");
   });
 
+  it("a timed-out attempt closes its connection and is retried; an answer trickling past the timeout times out", async () => {
+    let attempts = 0;
+    let firstClosed = false;
+    handler = (req, _body, res) => {
+      attempts += 1;
+      if (attempts === 1) {
+        res.on("close", () => {
+          firstClosed = true;
+        });
+        setTimeout(() => json(res, 200, { data: wireCompany({ id: "late" }) }), 2_000).unref();
+        return;
+      }
+      json(res, 200, { data: wireCompany({ id: req.url === "/companies" ? "a" : "?" }), params: {} });
+    };
+    const company = await connect({ maxRetries: 1 }).upsertCompany({ keys: { id: "a" } }, { timeout: 100 });
+    expect(company.keys).toEqual({ id: "a" });
+    expect(attempts).toBe(2);
+    expect(firstClosed).toBe(true);
+
+    // The head arrives in time, the body never finishes: the deadline covers the whole answer.
+    handler = (_req, _body, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.write('{"data":');
+      setTimeout(() => res.end("{}}"), 2_000).unref();
+    };
+    const started = performance.now();
+    await expect(
+      connect({ maxRetries: 0 }).upsertCompany({ keys: { id: "a" } }, { timeout: 100 }),
+    ).rejects.toBeInstanceOf(SchematicTimeoutError);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   it("a connection closed in the middle of an answer is a SchematicNetworkError", async () => {
     handler = (_req, _body, res) => {
       res.writeHead(200, { "Content-Type": "application/json", "Content-Length": "1000" });
