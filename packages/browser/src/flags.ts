@@ -33,6 +33,7 @@ import {
   type WireAnswer,
 } from "./checks";
 import type { Entry } from "./entries";
+import { Freshness } from "./freshness";
 import type { LiveConnection } from "./live";
 import type { Saved, Session } from "./session";
 import { Usage } from "./usage";
@@ -61,8 +62,7 @@ export class Flags {
   #answers: Record<string, Readonly<FlagCheck>> = {};
   /** What the previous context showed: kept on screen until this one's answers arrive. */
   #previous: Checks = NONE;
-  /** When each answer came (monotonic ms); restored answers have none, so they are asked again. */
-  #fresh: Record<string, number> = {};
+  readonly #freshness: Freshness;
   readonly #usage: Usage;
   readonly #asks = new Map<string, Promise<Answers | undefined>>();
   /** Flags the API said it does not know, told once each. */
@@ -80,12 +80,11 @@ export class Flags {
   #epoch = 0;
   /** The body of the last identify queued for the context: its settling ends `#identifying`. */
   #identify: unknown;
-  #watching = false;
-  #timer: unknown;
 
   constructor(config: FlagsConfig) {
     this.#config = config;
     this.#usage = new Usage({ queued: config.queued, company: () => config.session.context.company });
+    this.#freshness = new Freshness({ timers: config.timers, ttl: config.ttl, ask: () => void this.ask() });
   }
 
   /** Takes bootstrapped (`fresh`) or stored answers. */
@@ -98,7 +97,7 @@ export class Flags {
     this.ready = params.flags !== undefined;
     for (const flag in answers) {
       this.ready = true;
-      if (params.fresh) this.#fresh[flag] = monotonicNow();
+      if (params.fresh) this.#freshness.answered(flag);
     }
     this.#dirty = true;
   }
@@ -131,9 +130,9 @@ export class Flags {
     return this.#answers[flag] && this.checks[flag];
   }
 
-  /** Answered within `flagCacheTtl`. (Never answered: `now - undefined` is NaN, never under it.) */
+  /** Answered within `flagCacheTtl`. */
   isFresh(flag: string): boolean {
-    return monotonicNow() - this.#fresh[flag]! < this.#config.ttl;
+    return this.#freshness.isFresh(flag);
   }
 
   /** The context changed: its answers are not these; they stay shown until the new ones arrive. */
@@ -146,7 +145,7 @@ export class Flags {
     if (this.checks === NONE) return;
     this.#previous = this.#view;
     this.#answers = {};
-    this.#fresh = {};
+    this.#freshness.clear();
     this.#usage.reset();
     this.#again = true;
     this.#changed();
@@ -203,14 +202,8 @@ export class Flags {
 
   /** While mounted, answers shown are asked again every `flagCacheTtl`, restored ones at once; unwatched, the live socket (if any) closes. */
   watch(on: boolean): void {
-    this.#watching = on;
-    this.#config.timers.clearTimeout(this.#timer);
-    if (!on) {
-      this.live?.close();
-      return;
-    }
-    for (const flag in this.checks) if (!this.isFresh(flag)) return void this.ask();
-    this.#arm();
+    if (!on) this.live?.close();
+    this.#freshness.watch(on, this.checks);
   }
 
   /**
@@ -221,7 +214,7 @@ export class Flags {
   ask(flag?: string, again?: boolean): Promise<Answers | undefined> {
     // The socket answered every flag for this context and pushes each change: nothing to ask.
     if (this.live?.connected) {
-      this.#arm();
+      this.#freshness.arm();
       return Promise.resolve(this.#answers);
     }
     const { session, api } = this.#config;
@@ -271,12 +264,6 @@ export class Flags {
     void this.ask(undefined, true);
   }
 
-  #arm(): void {
-    if (!this.#watching) return;
-    this.#config.timers.clearTimeout(this.#timer);
-    this.#timer = this.#config.timers.setTimeout(() => void this.ask(), this.#config.ttl);
-  }
-
   /** Takes answers (none: the request failed, fallbacks apply). Listeners hear only of real changes. */
   #merge(got?: Answers, bulk?: boolean, plan?: WireFlagsCheck["plan"], live?: boolean): void {
     let changed = !this.ready;
@@ -293,7 +280,7 @@ export class Flags {
       const now = monotonicNow();
       const queued = this.#usage.queued();
       for (const flag in got) {
-        this.#fresh[flag] = now;
+        this.#freshness.answered(flag, now);
         this.#usage.answered(flag, this.#answers[flag]?.featureUsage, got[flag]!, queued);
         if (same(this.#answers[flag], got[flag])) continue;
         this.#answers[flag] = got[flag]!;
@@ -305,7 +292,7 @@ export class Flags {
         changed ||= !same(next, this.plan);
         this.plan = next;
       }
-      this.#arm();
+      this.#freshness.arm();
     }
     if (changed) this.#changed();
   }
