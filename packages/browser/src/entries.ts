@@ -66,8 +66,10 @@ export class EntryList {
 
   /** The entries, oldest first (the settled front removed). */
   get all(): Entry[] {
-    this.#list.splice(0, this.#head);
-    this.#head = 0;
+    if (this.#head > 0) {
+      this.#list.splice(0, this.#head);
+      this.#head = 0;
+    }
     return this.#list;
   }
 
