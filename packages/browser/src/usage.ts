@@ -110,7 +110,7 @@ export class Usage {
 
   /** The queue delivered a track: owed to each answer metered by its event, unless the answer counts it already. */
   delivered(body: WireTrackBody, answers: Readonly<Record<string, Readonly<FlagCheck>>>): void {
-    if (!this.ours(body)) return;
+    if (!this.#ours()(body)) return;
     for (const flag in answers) {
       if (answers[flag]!.featureUsageEvent !== body.event) continue;
       const counted = this.#counted[flag] ?? 0;
@@ -120,22 +120,26 @@ export class Usage {
     }
   }
 
-  /** A track of the current company (by identity first: most take the context's own map). */
-  ours(body: WireTrackBody): boolean {
+  /**
+   * Whether a track is of the current company: by identity first (most take
+   * the context's own map), else by content, the company's JSON made once.
+   */
+  #ours(): (body: WireTrackBody) => boolean {
     const company = this.#company();
-    return (
+    let json: string | undefined;
+    return (body) =>
       !!company &&
       !!body.company &&
-      (body.company === company || validatedJson(body.company) === validatedJson(company))
-    );
+      (body.company === company || validatedJson(body.company) === (json ??= validatedJson(company)));
   }
 
   /** This client's queued usage by event, in one pass over the queue. */
   queued(): Queued {
     const out: Record<string, [number, number]> = {};
+    const ours = this.#ours();
     for (const entry of this.#queued()) {
       const body = entry.event.body as WireTrackBody;
-      if (entry.event.type !== "track" || !this.ours(body)) continue;
+      if (entry.event.type !== "track" || !ours(body)) continue;
       out[body.event] ??= [0, 0];
       const sums = out[body.event]!;
       sums[0] += body.quantity;
