@@ -127,10 +127,12 @@ export class Usage {
   #ours(): (body: WireTrackBody) => boolean {
     const company = this.#company();
     let json: string | undefined;
-    return (body) =>
-      !!company &&
-      !!body.company &&
-      (body.company === company || validatedJson(body.company) === (json ??= validatedJson(company)));
+    return (body) => {
+      if (!company || !body.company) return false;
+      if (body.company === company) return true;
+      json ??= validatedJson(company);
+      return validatedJson(body.company) === json;
+    };
   }
 
   /** This client's queued usage by event, in one pass over the queue. */
