@@ -57,9 +57,8 @@ export class Session {
   readonly #flags: () => Pick<Saved, "checks" | "plan">;
   readonly #log: (...args: unknown[]) => void;
   #key: string | undefined;
-  #context: Context;
   /** Frozen at its first read, which hands it out: a burst of identifies replaces many contexts nobody read. */
-  #frozen = false;
+  #context: Context;
 
   constructor(params: {
     writer: Writer;
@@ -78,8 +77,7 @@ export class Session {
   /** The context later calls are about, its key maps included frozen: snapshots hand it out as is. */
   get context(): Readonly<Context> {
     const context = this.#context;
-    if (!this.#frozen) {
-      this.#frozen = true;
+    if (!Object.isFrozen(context)) {
       Object.freeze(context.user);
       Object.freeze(context.company);
       Object.freeze(context);
@@ -117,7 +115,6 @@ export class Session {
     if (jsonEqual(context, this.#context)) return false;
     this.#key = undefined;
     this.#context = context;
-    this.#frozen = false;
     return true;
   }
 
