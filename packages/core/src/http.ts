@@ -127,56 +127,33 @@ export class HttpClient {
    * `SchematicError` (or the caller's abort reason). Retrying is the caller's
    * choice: `requestWithRetries`, or a queue of its own.
    */
-  request<T = unknown>(options: RequestOptions): Promise<T> {
-    const report = this.#options.onResult;
-    if (!report) return this.#attempt(options) as Promise<T>;
-    const started = monotonicNow();
-    const seen: { status?: number } = {};
-    const done = (error?: unknown) =>
-      report({
-        method: options.method ?? "POST",
-        url: this.#baseUrl + options.path,
-        status: seen.status,
-        ms: Math.round(monotonicNow() - started),
-        error,
-      });
-    return (this.#attempt(options, seen) as Promise<T>).then(
-      (body) => {
-        done();
-        return body;
-      },
-      (error: unknown) => {
-        done(error);
-        throw error;
-      },
-    );
-  }
-
-  async #attempt(options: RequestOptions, seen: { status?: number } = {}): Promise<unknown> {
+  async request<T = unknown>(options: RequestOptions): Promise<T> {
     const method = options.method ?? "POST";
     const url = this.#baseUrl + options.path;
     const timeout = options.timeout ?? this.#options.timeout ?? 10_000;
     const timers = this.#options.timers ?? defaultTimers;
     const { signal } = options;
-    if (signal?.aborted) throw signal.reason;
-
+    const started = monotonicNow();
     const controller = new AbortController();
     let timedOut = false;
+    let status: number | undefined;
+    let error: unknown;
     const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const timer = timers.setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeout);
-
     const fail = (cause: unknown): never => {
       if (signal?.aborted) throw signal.reason;
       if (timedOut) throw new SchematicTimeoutError({ method, url, timeout });
       if (cause instanceof SchematicError) throw cause;
       throw new SchematicNetworkError({ method, url, cause });
     };
+    // Set before the `try`: its `finally` clears them.
+    const timer = timers.setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeout);
+    signal?.addEventListener("abort", onAbort, { once: true });
 
     try {
+      if (signal?.aborted) throw signal.reason;
       const fetchFn = this.#options.fetch ?? ((input, init) => fetch(input, init));
       const init: RequestInit = {
         method,
@@ -187,23 +164,25 @@ export class HttpClient {
       if (method !== "GET") init.body = (options.json ?? JSON.stringify(options.body ?? {})) as BodyInit;
       if (options.keepalive) init.keepalive = true;
       const response = await fetchFn(url, init).catch(fail);
-      seen.status = response.status;
-      const text = await readText(response).catch(fail);
-      const body = parseBody(text);
+      status = response.status;
+      const body = parseBody(await readText(response).catch(fail));
       if (!response.ok) {
         const requestId = response.headers.get("x-request-id") ?? undefined;
         const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
-        throw new SchematicApiError({ status: response.status, body, method, url, requestId, retryAfter });
+        throw new SchematicApiError({ status, body, method, url, requestId, retryAfter });
       }
-      return body;
+      return body as T;
+    } catch (thrown) {
+      error = thrown;
+      throw thrown;
     } finally {
       timers.clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
+      this.#options.onResult?.({ method, url, status, ms: Math.round(monotonicNow() - started), error });
     }
   }
 }
 
-/** A response body as the API answered it: JSON when it parses, else the text; an empty body is undefined. */
 export function parseBody(text: string): unknown {
   if (text === "") return undefined;
   try {
