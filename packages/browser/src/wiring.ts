@@ -74,18 +74,13 @@ export function wire(key: string, options: SchematicOptions, mounted: () => bool
   // The key's tail keeps two keys on one origin apart (publishable keys are public anyway).
   const prefix = `schematic:${key.slice(-8)}:`;
   const debug = o.debug;
-  const log =
-    typeof debug === "function"
-      ? (...args: unknown[]) => {
-          try {
-            debug(...args);
-          } catch {
-            // a throwing logger must not stop delivery
-          }
-        }
-      : debug
-        ? (...args: unknown[]) => console.debug("[schematic]", ...args)
-        : () => {};
+  // A throwing logger must not stop delivery.
+  const log = (...args: unknown[]) => {
+    try {
+      if (typeof debug === "function") debug(...args);
+      else if (debug) console.debug("[schematic]", ...args);
+    } catch {}
+  };
   let warned = false;
   const http = (name: "apiUrl" | "eventUrl", apiKey?: string) =>
     new HttpClient({

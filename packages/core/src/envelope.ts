@@ -9,8 +9,11 @@ export function uuid(): string {
   const b = c.getRandomValues(new Uint8Array(16));
   b[6] = (b[6]! & 0x0f) | 0x40;
   b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  // Each byte as two hex digits, a dash before bytes 4, 6, 8 and 10.
+  return Array.from(
+    b,
+    (x, i) => (i > 3 && i < 11 && !(i & 1) ? "-" : "") + (x | 256).toString(16).slice(1),
+  ).join("");
 }
 
 /**

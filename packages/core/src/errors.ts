@@ -35,7 +35,8 @@ export interface ValidationIssue {
  */
 export class SchematicValidationError extends SchematicError {
   override name = "SchematicValidationError" as const;
-  readonly issues: readonly ValidationIssue[];
+  // Declared only (no field emitted): the constructor sets it.
+  declare readonly issues: readonly ValidationIssue[];
   constructor(issues: readonly ValidationIssue[]) {
     super(`Invalid input: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")}`);
     this.issues = issues;
@@ -74,7 +75,7 @@ export class SchematicApiError extends SchematicError {
 /** The API did not answer within the timeout. */
 export class SchematicTimeoutError extends SchematicError {
   override name = "SchematicTimeoutError" as const;
-  readonly timeout: number;
+  declare readonly timeout: number;
   constructor(params: { method: string; url: string; timeout: number }) {
     super(`${params.method} ${params.url} timed out after ${params.timeout} ms`);
     this.timeout = params.timeout;

@@ -34,7 +34,7 @@ export const join = (path: string, name: string) => (path ? `${path}.${name}` : 
 
 /** Describes a value for a message: `number 42`, `an array`, `a Map`. */
 export function describe(value: unknown): string {
-  if (value === null) return "null";
+  if (value == null) return `${value}`;
   if (Array.isArray(value)) return "an array";
   switch (typeof value) {
     case "string":

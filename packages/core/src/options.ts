@@ -5,7 +5,7 @@
  * kind (naming the option, the value as given and what to pass).
  */
 import { SchematicConfigError } from "./errors";
-import { isPlainObject } from "./fields";
+import { describe, isPlainObject } from "./fields";
 
 /**
  * `defaults` overlaid with every option the caller set (an option given as
@@ -56,12 +56,9 @@ export const optionRules = {
     ),
 };
 
-/** A value as a message shows it: strings quoted (so "1000" does not look like 1000), objects by kind. */
+/** A value as a message shows it: strings quoted (so "1000" does not look like 1000), others as validation describes them, without their type's name (`42`, `true`, `a Map`). */
 export function describeValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "function") return "a function";
-  if (Array.isArray(value)) return "an array";
-  return value !== null && typeof value === "object" ? "an object" : String(value);
+  return typeof value === "string" ? JSON.stringify(value) : describe(value).replace(/^[bn]\w+ /, "");
 }
 
 /** Edit distance between two short strings (case-insensitive). */
