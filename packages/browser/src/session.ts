@@ -8,7 +8,6 @@ import {
   type Context,
   type FlagCheck,
   type IdentifyInput,
-  isPlainObject,
   jsonEqual,
   type Plan,
   uuid,
@@ -100,7 +99,8 @@ export class Session {
     const context = keepContext ? undefined : valid(saved.context ?? saved.c, validateContext, log);
     if (!context) return {};
     this.set(context);
-    return { checks: isPlainObject(saved.checks) ? saved.checks : undefined, plan: saved.plan };
+    // Their shape is the flags room's to check (`load`).
+    return { checks: saved.checks, plan: saved.plan };
   }
 
   /** The context's content key: flag requests and answers are matched by it. */

@@ -113,9 +113,7 @@ function messageOf(body: unknown): string | undefined {
 const guard =
   <T extends SchematicError>(name: ErrorName | undefined) =>
   (error: unknown): error is T =>
-    typeof error === "object" &&
-    error !== null &&
-    (error as Record<symbol, unknown>)[BRAND] === true &&
+    (error as Record<symbol, unknown> | undefined)?.[BRAND] === true &&
     (name === undefined || (error as Error).name === name);
 
 export const isSchematicError = /* @__PURE__ */ guard<SchematicError>(undefined);

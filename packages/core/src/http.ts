@@ -72,18 +72,18 @@ export async function readBoundedText(
     new RangeError(`the response body is over ${MAX_RESPONSE_BYTES} bytes, the most this client reads`),
 ): Promise<string> {
   const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
+  const chunks: Uint8Array[] = [];
   let bytes = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
+    // A Blob joins the chunks and decodes them as UTF-8 (a character split across chunks included).
+    if (done) return new Blob(chunks as BlobPart[]).text();
     bytes += value.byteLength;
     if (bytes > MAX_RESPONSE_BYTES) {
       void reader.cancel().catch(() => {});
       throw tooLong();
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
 }
 
