@@ -37,47 +37,31 @@ export function memoryStorage(): Storage {
  */
 export function webStorage(getStore: () => WebStorageLike | undefined): Storage {
   let store: WebStorageLike | undefined | null = null;
-  const memory = memoryStorage();
+  // Every value read or written: the memory everything moves to once the store fails.
   const known = new Map<string, string | null>();
   let failed = false;
-  const use = <T>(action: (store: WebStorageLike) => T, fallback: () => T): T => {
-    if (!failed) {
-      try {
-        if (store === null) store = getStore();
-        if (store) return action(store);
-      } catch {
-        // fall through to memory
-      }
-      failed = true;
-      for (const [key, value] of known) if (value !== null) memory.set(key, value);
+  const use = (action: (store: WebStorageLike) => unknown): void => {
+    if (failed) return;
+    try {
+      if (store === null) store = getStore();
+      if (store) return void action(store);
+    } catch {
+      // from now on, memory only
     }
-    return fallback();
+    failed = true;
   };
   return {
-    get: (key) =>
-      use(
-        (s) => {
-          const value = s.getItem(key);
-          known.set(key, value);
-          return value;
-        },
-        () => memory.get(key),
-      ),
-    set: (key, value) =>
-      use(
-        (s) => {
-          s.setItem(key, value);
-          known.set(key, value);
-        },
-        () => memory.set(key, value),
-      ),
-    remove: (key) =>
-      use(
-        (s) => {
-          s.removeItem(key);
-          known.set(key, null);
-        },
-        () => memory.remove(key),
-      ),
+    get: (key) => {
+      use((s) => known.set(key, s.getItem(key)));
+      return known.get(key) ?? null;
+    },
+    set: (key, value) => {
+      known.set(key, value);
+      use((s) => s.setItem(key, value));
+    },
+    remove: (key) => {
+      known.set(key, null);
+      use((s) => s.removeItem(key));
+    },
   };
 }
