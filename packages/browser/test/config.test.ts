@@ -94,6 +94,16 @@ describe("construction", () => {
     expect(send).not.toHaveBeenCalled();
   });
 
+  it("checks apiUrl and eventUrl in a browser without URL.canParse (Safari 16, Chrome 119)", () => {
+    vi.stubGlobal("URL", Object.assign(class extends URL {}, { canParse: undefined }));
+    try {
+      new Schematic(KEY, { apiUrl: "http://127.0.0.1:8787", eventUrl: "https://c.example.com/" }).close();
+      expect(() => new Schematic(KEY, { apiUrl: "http://" })).toThrow(/apiUrl must be an http\(s\) URL/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("takes every option set to undefined (the defaults apply)", () => {
     const client = new Schematic(KEY, { apiUrl: undefined, flushInterval: undefined, live: undefined });
     client.close();

@@ -31,10 +31,14 @@ const rule =
 /** The kinds of option every package has. */
 export const optionRules = {
   /** An absolute http(s) URL (a bare host would resolve against the page). */
-  url: rule(
-    (v) => typeof v === "string" && /^https?:\/\/[^/]/i.test(v) && URL.canParse(v),
-    'an http(s) URL with its scheme, like "https://api.example.com"',
-  ),
+  url: rule((v) => {
+    // `new URL`, not `URL.canParse`: browsers before 2023 (Safari 16, Chrome 119) lack the latter.
+    try {
+      return typeof v === "string" && /^https?:\/\/[^/]/i.test(v) && new URL(v);
+    } catch {
+      return false;
+    }
+  }, 'an http(s) URL with its scheme, like "https://api.example.com"'),
   switch: rule((v) => typeof v === "boolean", "true or false"),
   function: rule((v) => typeof v === "function", "a function"),
   object: rule(isPlainObject, "an object"),
