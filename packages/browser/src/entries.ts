@@ -35,16 +35,18 @@ interface StoredEntryV0 {
  */
 export function readEntries(stored: unknown, log: (...args: unknown[]) => void): Entry[] {
   const out: Entry[] = [];
-  if (stored != null && !Array.isArray(stored)) log("discarded a stored queue of an unknown shape");
-  if (Array.isArray(stored))
-    for (const item of stored as (Entry & StoredEntryV0)[]) {
-      const event = item?.event ?? item?.e;
-      if (!isPlainObject(event) || !isPlainObject(event.body) || typeof event.sent_at !== "string") continue;
-      const entry: Entry = { event, attempts: Number(item.attempts ?? item.a) || 0 };
-      if (item.waiting ?? item.w) entry.waiting = 1;
-      out.push(entry);
-    }
-  if (Array.isArray(stored) && out.length < stored.length)
+  if (!Array.isArray(stored)) {
+    if (stored != null) log("discarded a stored queue of an unknown shape");
+    return out;
+  }
+  for (const item of stored as (Entry & StoredEntryV0)[]) {
+    const event = item?.event ?? item?.e;
+    if (!isPlainObject(event) || !isPlainObject(event.body) || typeof event.sent_at !== "string") continue;
+    const entry: Entry = { event, attempts: Number(item.attempts ?? item.a) || 0 };
+    if (item.waiting ?? item.w) entry.waiting = 1;
+    out.push(entry);
+  }
+  if (out.length < stored.length)
     log(`discarded ${stored.length - out.length} stored events of an unknown shape`);
   return out;
 }
