@@ -93,9 +93,9 @@ export class Session {
     const log = this.#log;
     this.last = valid(saved.identify ?? saved.l, validateIdentify, log);
     const id = saved.anonymousId ?? saved.u;
-    if (id !== undefined && (typeof id !== "string" || !id))
-      log("discarded a stored anonymous id that is not a string");
-    this.anonymousId = typeof id === "string" && id ? id : uuid();
+    const kept = typeof id === "string" && id;
+    if (!kept && id !== undefined) log("discarded a stored anonymous id that is not a string");
+    this.anonymousId = kept || uuid();
     const context = keepContext ? undefined : valid(saved.context ?? saved.c, validateContext, log);
     if (!context) return {};
     this.set(context);

@@ -138,12 +138,13 @@ export function validateTrack(input: unknown): TrackInput {
   if (!v) return finish(issues, input as never);
   let quantity: number | undefined;
   if (v.quantity !== undefined) {
-    if (typeof v.quantity !== "number" || !Number.isFinite(v.quantity) || v.quantity < 0) {
+    // (Number.isFinite is false for anything not a number.)
+    if (!(Number.isFinite(v.quantity) && (v.quantity as number) >= 0)) {
       issues.push({
         path: "quantity",
         message: `must be a non-negative finite number; got ${describe(v.quantity)}`,
       });
-    } else quantity = v.quantity;
+    } else quantity = v.quantity as number;
   }
   const out = compact({
     event: checkString(v.event, "event", issues, true) as string,
