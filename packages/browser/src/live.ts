@@ -25,9 +25,6 @@ export interface LivePush {
   plan?: WirePlan | null;
 }
 
-/** Where the socket is: `refused` (close code 4001, a key the server will not take) is final. */
-export type LiveStatus = "connecting" | "open" | "closed" | "refused";
-
 // A method's parameter is bivariant: the DOM's and `ws`'s event types both fit.
 type Handler<E> = { bivarianceHack(event: E): void }["bivarianceHack"];
 
@@ -57,7 +54,6 @@ export interface LiveConnectionOptions {
   lifecycle: PageLifecycle;
   /** Called with each push that answers the current context (answers to an earlier context are dropped). */
   onMessage(push: LivePush): void;
-  onStatus?(status: LiveStatus): void;
   /** @default globalThis.WebSocket */
   webSocket?: WebSocketConstructor | undefined;
   timers?: Timers | undefined;
@@ -150,10 +146,6 @@ export class LiveConnection {
     this.#send();
   }
 
-  #status(status: LiveStatus): void {
-    this.#o.onStatus?.(status);
-  }
-
   #send(): void {
     if (!this.#isOpen) return;
     const o = this.#o;
@@ -182,14 +174,12 @@ export class LiveConnection {
     this.#socket = socket;
     this.#inflight = [];
     this.#answered = undefined;
-    this.#status("connecting");
     // Handlers of a socket already replaced (closed by us) do nothing.
     socket.onerror = () => {};
     socket.onopen = () => {
       if (socket !== this.#socket) return;
       this.#isOpen = true;
       this.#openedAt = Date.now();
-      this.#status("open");
       this.#send();
     };
     socket.onmessage = (event) => {
@@ -220,7 +210,6 @@ export class LiveConnection {
       this.#refused = true;
       (this.#o.warn ?? console.warn)("[schematic] live: the server refused the key (4001), not reconnecting");
     }
-    this.#status(this.#refused ? "refused" : "closed");
     this.#retry();
   }
 
@@ -250,7 +239,6 @@ export class LiveConnection {
     this.#socket = undefined;
     this.#isOpen = false;
     socket.close(1000);
-    this.#status("closed");
   }
 }
 
