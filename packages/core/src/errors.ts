@@ -17,9 +17,13 @@ type ErrorName =
 /** Base class of every error this SDK throws. */
 export class SchematicError extends Error {
   override name: ErrorName = "SchematicError";
+  // Narrows Error's signature: a message is required.
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    Object.defineProperty(this, BRAND, { value: true });
+  }
+  /** What the guards look for: on the prototype, so every instance (of any copy of this package) has it. */
+  get [BRAND](): true {
+    return true;
   }
 }
 
