@@ -106,12 +106,8 @@ export class SchematicConfigError extends SchematicError {
 
 function messageOf(body: unknown): string | undefined {
   if (typeof body === "string") return body.slice(0, 200) || undefined;
-  if (body && typeof body === "object") {
-    const { error, message } = body as { error?: unknown; message?: unknown };
-    if (typeof error === "string") return error;
-    if (typeof message === "string") return message;
-  }
-  return undefined;
+  const { error, message } = (body ?? {}) as { error?: unknown; message?: unknown };
+  return [error, message].find((said): said is string => typeof said === "string");
 }
 
 const guard =

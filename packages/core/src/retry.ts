@@ -49,9 +49,8 @@ export function parseRetryAfter(
   value: string | null | undefined,
   now: number = Date.now(),
 ): number | undefined {
-  if (value == null) return undefined;
-  const text = value.trim();
-  if (text === "") return undefined;
+  const text = value?.trim();
+  if (!text) return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   // An HTTP date names its day and month; bare numbers (say "-5") are not dates.
   const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
