@@ -1,14 +1,14 @@
-import type { Schematic, SchematicSnapshot } from "@schematic-sdk/browser";
+import { type Schematic, SchematicConfigError, type SchematicSnapshot } from "@schematic-sdk/browser";
 import { createContext, useCallback, useContext, useEffect, useSyncExternalStore } from "react";
 
 /** The client a `SchematicProvider` gives its subtree. */
 export const SchematicContext = /* @__PURE__ */ createContext<Schematic | null>(null);
 
-/** The provider's client; throws a clear error outside a `SchematicProvider`. */
+/** The provider's client; throws `SchematicConfigError` outside a `SchematicProvider`. */
 export function useSchematicClient(hook: string): Schematic {
   const client = useContext(SchematicContext);
   if (!client) {
-    throw new Error(
+    throw new SchematicConfigError(
       `${hook} must be used inside <SchematicProvider>; wrap your app (or this component) in one.`,
     );
   }

@@ -1,13 +1,15 @@
-import { type PageLifecycle, Schematic } from "@schematic-sdk/browser";
+import { isSchematicConfigError, type PageLifecycle, Schematic } from "@schematic-sdk/browser";
 import { act, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { type ReactNode, StrictMode, useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 import {
   SchematicProvider,
   useSchematic,
+  useSchematicEntitlement,
   useSchematicFlag,
   useSchematicIdentify,
   useSchematicIsReady,
+  useSchematicPlan,
 } from "../src/index";
 import { flagValues, installFakeApi, received, testOptions } from "./helpers";
 
@@ -168,15 +170,26 @@ describe("SchematicProvider", () => {
 });
 
 describe("hooks", () => {
-  it("throw an error naming SchematicProvider outside one", () => {
+  it("throw a SchematicConfigError naming the hook and SchematicProvider outside one", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
-    for (const hook of [
-      () => useSchematic(),
-      () => useSchematicFlag("x"),
-      () => useSchematicIdentify(null),
-      () => useSchematicIsReady(),
-    ]) {
-      expect(() => renderHook(hook)).toThrow(/SchematicProvider/);
+    for (const [name, hook] of [
+      ["useSchematic", () => useSchematic()],
+      ["useSchematicFlag", () => useSchematicFlag("x")],
+      ["useSchematicEntitlement", () => useSchematicEntitlement("x")],
+      ["useSchematicPlan", () => useSchematicPlan()],
+      ["useSchematicIdentify", () => useSchematicIdentify(null)],
+      ["useSchematicIsReady", () => useSchematicIsReady()],
+    ] as [string, () => unknown][]) {
+      let thrown: unknown;
+      try {
+        renderHook(hook);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isSchematicConfigError(thrown), name).toBe(true);
+      expect((thrown as Error).message).toMatch(
+        new RegExp(`^${name} must be used inside <SchematicProvider>`),
+      );
     }
   });
 
