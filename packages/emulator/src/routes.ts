@@ -100,9 +100,9 @@ const routes: Record<string, Route> = {
     handle: ({ store, request }) => {
       // Servers batch with their secret key; browsers (transport "batch") with their publishable one.
       requireKey(apiKey(request), ["secret", "publishable"], API_KEY_HEADER);
-      const events = parseBatch(parseJsonObject(request.body));
-      let accepted = 0;
-      for (const event of events) if (store.recordEvent(event, "batch")) accepted++;
+      const text = request.body ?? "";
+      const { events, allTrack } = parseBatch(parseJsonObject(text));
+      const accepted = store.recordBatch({ events, allTrack, text });
       return eventsReply({ accepted, duplicates: events.length - accepted });
     },
   },

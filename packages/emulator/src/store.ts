@@ -17,8 +17,9 @@ import {
 } from "@schematic-sdk/core";
 import type { Catalog, EntitlementValue } from "./catalog";
 import { type FlagsConfig, parseFlagsConfig } from "./flags";
-import { newId } from "./ids";
+import { newId, reserveIds } from "./ids";
 import { emulatorDefaults } from "./options";
+import { RAW_CHARS_PER_EVENT, RawBatch } from "./rawBatch";
 import type { StoredEvent } from "./records";
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from "./requestLog";
 import { parseSnapshot, type StoreSnapshot } from "./snapshot";
@@ -37,6 +38,20 @@ export type { EmulatorStats, StoreChange, StoreOptions, StoreSeed } from "./stor
 
 /** What every stored event tells listeners (one object: events arrive by the million). */
 const EVENT_CHANGE: StoreChange = Object.freeze({ kind: "event" });
+
+/** An admitted event as the log keeps it. */
+const storedEvent = (event: EventInput, via: StoredEvent["via"], receivedAt: string): StoredEvent => ({
+  id: newId("evt"),
+  type: event.type,
+  body: event.body,
+  api_key: event.apiKey,
+  sent_at: event.sentAt,
+  received_at: receivedAt,
+  tracker_event_id: event.trackerEventId,
+  tracker_user_id: event.trackerUserId,
+  idempotency_key: event.idempotencyKey,
+  via,
+});
 
 /** The last `count` items (all when `count` is undefined). */
 const latest = <T>(items: T[], count: number | undefined): T[] =>
@@ -200,6 +215,43 @@ export class EmulatorStore {
    * `tracker_event_id` / `idempotency_key`: a duplicate is never metered twice.
    */
   recordEvent(event: EventInput, via: StoredEvent["via"]): boolean {
+    if (!this.#admit(event, this.#now())) return false;
+    this.#data.events.push(storedEvent(event, via, this.#iso()));
+    this.#changed(EVENT_CHANGE);
+    return true;
+  }
+
+  /**
+   * Stores the events of one `POST /batch` body as `recordEvent` does each;
+   * answers how many were new. `allTrack`: every event is a well-formed track
+   * event (`text` is the body they were parsed from). Such a batch with no
+   * duplicate is kept as its text (see `RawBatch`).
+   */
+  recordBatch(batch: { events: EventInput[]; allTrack: boolean; text: string }): number {
+    const { events, text } = batch;
+    const raw = batch.allTrack && text.length <= events.length * RAW_CHARS_PER_EVENT;
+    const now = this.#now();
+    /** The new events, once one was not (until then, all before it). */
+    let fresh: EventInput[] | undefined = raw ? undefined : [];
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (this.#admit(event, now)) fresh?.push(event);
+      else fresh ??= events.slice(0, i);
+    }
+    const log = this.#data.events;
+    const receivedAt = this.#iso();
+    if (fresh === undefined) {
+      log.pushRaw(
+        new RawBatch({ text, count: events.length, firstId: reserveIds(events.length), receivedAt }),
+      );
+    } else for (const event of fresh) log.push(storedEvent(event, "batch", receivedAt));
+    const accepted = fresh?.length ?? events.length;
+    if (accepted > 0) this.#changed(EVENT_CHANGE);
+    return accepted;
+  }
+
+  /** Counts an arriving event; when it is new, applies it: identify upserts, track usage. */
+  #admit(event: EventInput, now: number): boolean {
     if (!this.#data.events.admit(event.trackerEventId, event.idempotencyKey)) return false;
     const { identify, track } = event;
     if (identify) {
@@ -207,20 +259,7 @@ export class EmulatorStore {
       if (company) this.upsertCompany(company);
       if (user) this.upsertUser({ ...user, companies: company ? [company.keys] : [], companyIds: [] });
     }
-    if (track?.company) this.#data.meter(track.company, track.event, track.quantity, this.#now());
-    this.#data.events.push({
-      id: newId("evt"),
-      type: event.type,
-      body: event.body,
-      api_key: event.apiKey,
-      sent_at: event.sentAt,
-      received_at: this.#iso(),
-      tracker_event_id: event.trackerEventId,
-      tracker_user_id: event.trackerUserId,
-      idempotency_key: event.idempotencyKey,
-      via,
-    });
-    this.#changed(EVENT_CHANGE);
+    if (track?.company) this.#data.meter(track.company, track.event, track.quantity, now);
     return true;
   }
 
