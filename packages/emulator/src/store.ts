@@ -16,10 +16,9 @@ import {
   type WireUser,
 } from "@schematic-sdk/core";
 import type { Catalog, EntitlementValue } from "./catalog";
+import { EventIntake } from "./eventIntake";
 import { type FlagsConfig, parseFlagsConfig } from "./flags";
-import { newId, reserveIds } from "./ids";
 import { emulatorDefaults } from "./options";
-import { RAW_CHARS_PER_EVENT, RawBatch } from "./rawBatch";
 import type { StoredEvent } from "./records";
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from "./requestLog";
 import { parseSnapshot, type StoreSnapshot } from "./snapshot";
@@ -38,20 +37,6 @@ export type { EmulatorStats, StoreChange, StoreOptions, StoreSeed } from "./stor
 
 /** What every stored event tells listeners (one object: events arrive by the million). */
 const EVENT_CHANGE: StoreChange = Object.freeze({ kind: "event" });
-
-/** An admitted event as the log keeps it. */
-const storedEvent = (event: EventInput, via: StoredEvent["via"], receivedAt: string): StoredEvent => ({
-  id: newId("evt"),
-  type: event.type,
-  body: event.body,
-  api_key: event.apiKey,
-  sent_at: event.sentAt,
-  received_at: receivedAt,
-  tracker_event_id: event.trackerEventId,
-  tracker_user_id: event.trackerUserId,
-  idempotency_key: event.idempotencyKey,
-  via,
-});
 
 /** The last `count` items (all when `count` is undefined). */
 const latest = <T>(items: T[], count: number | undefined): T[] =>
@@ -76,6 +61,7 @@ export class EmulatorStore {
   /** The API request log and counts; the request handler writes it. */
   readonly requestLog: RequestLog;
   readonly #listeners = new Set<(change: StoreChange) => void>();
+  readonly #intake: EventIntake;
 
   constructor(options: StoreOptions = {}) {
     this.environmentId = options.environmentId ?? emulatorDefaults.environmentId;
@@ -85,6 +71,13 @@ export class EmulatorStore {
       maxEvents: options.maxEvents ?? emulatorDefaults.maxEvents,
     });
     this.requestLog = new RequestLog(options.requestLogLimit ?? emulatorDefaults.requestLogLimit, this.#now);
+    this.#intake = new EventIntake({
+      tables: this.#data,
+      now: this.#now,
+      upsertCompany: (input) => this.upsertCompany(input),
+      upsertUser: (input) => this.upsertUser(input),
+      stored: () => this.#changed(EVENT_CHANGE),
+    });
   }
 
   // ---- reading ----
@@ -215,52 +208,17 @@ export class EmulatorStore {
    * `tracker_event_id` / `idempotency_key`: a duplicate is never metered twice.
    */
   recordEvent(event: EventInput, via: StoredEvent["via"]): boolean {
-    if (!this.#admit(event, this.#now())) return false;
-    this.#data.events.push(storedEvent(event, via, this.#iso()));
-    this.#changed(EVENT_CHANGE);
-    return true;
+    return this.#intake.record(event, via);
   }
 
   /**
    * Stores the events of one `POST /batch` body as `recordEvent` does each;
    * answers how many were new. `allTrack`: every event is a well-formed track
    * event (`text` is the body they were parsed from). Such a batch with no
-   * duplicate is kept as its text (see `RawBatch`).
+   * duplicate is kept as its text, read back as events when asked for.
    */
   recordBatch(batch: { events: EventInput[]; allTrack: boolean; text: string }): number {
-    const { events, text } = batch;
-    const raw = batch.allTrack && text.length <= events.length * RAW_CHARS_PER_EVENT;
-    const now = this.#now();
-    /** The new events, once one was not (until then, all before it). */
-    let fresh: EventInput[] | undefined = raw ? undefined : [];
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i]!;
-      if (this.#admit(event, now)) fresh?.push(event);
-      else fresh ??= events.slice(0, i);
-    }
-    const log = this.#data.events;
-    const receivedAt = this.#iso();
-    if (fresh === undefined) {
-      log.pushRaw(
-        new RawBatch({ text, count: events.length, firstId: reserveIds(events.length), receivedAt }),
-      );
-    } else for (const event of fresh) log.push(storedEvent(event, "batch", receivedAt));
-    const accepted = fresh?.length ?? events.length;
-    if (accepted > 0) this.#changed(EVENT_CHANGE);
-    return accepted;
-  }
-
-  /** Counts an arriving event; when it is new, applies it: identify upserts, track usage. */
-  #admit(event: EventInput, now: number): boolean {
-    if (!this.#data.events.admit(event.trackerEventId, event.idempotencyKey)) return false;
-    const { identify, track } = event;
-    if (identify) {
-      const { user, company } = identify;
-      if (company) this.upsertCompany(company);
-      if (user) this.upsertUser({ ...user, companies: company ? [company.keys] : [], companyIds: [] });
-    }
-    if (track?.company) this.#data.meter(track.company, track.event, track.quantity, now);
-    return true;
+    return this.#intake.recordBatch(batch);
   }
 
   /** Puts the company holding `keys` on `plan` (a catalog plan key; `null` returns it to the catalog's choice). */
