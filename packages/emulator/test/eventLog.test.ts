@@ -53,7 +53,7 @@ function envelopeOf(spec: Record<string, unknown>, n: number): Envelope {
   if ("identify" in spec) {
     return event("identify", { keys: { id: spec.identify } }, { tracker_event_id: trackerId });
   }
-  const e = event(
+  const e: Envelope = event(
     "track",
     { event: "query", company: { id: spec.company }, quantity: spec.quantity, traits: { n } },
     { tracker_event_id: trackerId, ...(spec.key !== undefined && { idempotency_key: spec.key }) },
