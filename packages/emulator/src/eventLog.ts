@@ -101,7 +101,7 @@ export class EventLog {
       if (record instanceof RawBatch) {
         if (type !== undefined && type !== "track") continue;
         const events = record.events(last === undefined ? undefined : last - found.length);
-        for (let i = events.length - 1; i >= 0; i--) found.push(events[i]!);
+        for (let i = events.length - 1; i >= 0; i--) found.push({ ...events[i]! });
       } else if (type === undefined || record.type === type) found.push({ ...record });
     }
     return found.reverse();

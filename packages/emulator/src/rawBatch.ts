@@ -5,7 +5,8 @@
  * the garbage collector a thousand strings to keep, not a million objects.
  * The events are made (parsed again) only when asked for: `GET /events`, the
  * inspector, the data file. Each one is then exactly what storing it as an
- * object would have kept.
+ * object would have kept; once all of a batch's events were asked for, they
+ * are kept as those objects from then on.
  */
 import { idAt } from "./ids";
 import type { StoredEvent } from "./records";
@@ -18,8 +19,10 @@ type Json = Record<string, unknown>;
 const orNull = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 export class RawBatch {
-  /** The body of the request: `{"events":[…]}`, every event a well-formed track event. */
-  readonly #text: string;
+  /** The body of the request: `{"events":[…]}`, every event a well-formed track event (until made into events). */
+  #text: string | undefined;
+  /** Every event of the batch as stored events, once they were all asked for (the text is then let go). */
+  #events: StoredEvent[] | undefined;
   /** The id counter of its first event (`idAt`); the others follow. */
   readonly #firstId: number;
   readonly #receivedAt: string;
@@ -44,10 +47,22 @@ export class RawBatch {
     this.#skip = Math.min(this.#count, this.#skip + count);
   }
 
-  /** The events kept, oldest first (or the last `last` of them), as stored events. */
+  /**
+   * The events kept, oldest first (or the last `last` of them), as stored
+   * events: the log's own objects once all were asked for (a data file
+   * written again and again makes them once), else made for the caller.
+   */
   events(last?: number): StoredEvent[] {
-    const raw = (JSON.parse(this.#text) as { events: Json[] }).events;
     const from = last === undefined ? this.#skip : Math.max(this.#skip, this.#count - last);
+    if (this.#events) return this.#events.slice(from);
+    if (last !== undefined) return this.#make(from);
+    this.#events = this.#make(0);
+    this.#text = undefined;
+    return this.#events.slice(from);
+  }
+
+  #make(from: number): StoredEvent[] {
+    const raw = (JSON.parse(this.#text!) as { events: Json[] }).events;
     const out: StoredEvent[] = [];
     for (let i = from; i < this.#count; i++) {
       const event = raw[i]!;

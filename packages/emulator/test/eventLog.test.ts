@@ -75,7 +75,10 @@ describe("the event log", () => {
           const seen = new Set<string>();
           let n = 0;
           let usage = 0;
-          for (const specs of batches) {
+          for (const [b, specs] of batches.entries()) {
+            // Reading everything now and then makes the batches kept so far into objects, later evicted too.
+            if (b % 3 === 2) store.events();
+            else if (b % 3 === 1) store.events({ last: 2 });
             const events = specs.map((spec) => envelopeOf(spec, n++));
             const res = await call("POST", "/batch", { events }, { key: PUBLISHABLE });
             let accepted = 0;
@@ -119,6 +122,23 @@ describe("the event log", () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it("a batch partly evicted reads the same before and after all its events were asked for", async () => {
+    const { call, store } = setup({ maxEvents: 10 });
+    const events = Array.from({ length: 16 }, (_, i) => event("track", { event: "query", quantity: i }));
+    await call("POST", "/batch", { events: events.slice(0, 8) });
+    await call("POST", "/batch", { events: events.slice(8) });
+    // 16 kept > 10: the oldest 6 go, 2 of the first batch stay.
+    const quantities = (list: StoredEvent[]) => list.map((e) => (e.body as { quantity: number }).quantity);
+    const expected = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+    expect(quantities(store.events({ last: 10 }))).toEqual(expected);
+    const all = store.events();
+    expect(quantities(all)).toEqual(expected);
+    expect(store.events()).toEqual(all);
+    expect(quantities(store.events({ last: 9 }))).toEqual(expected.slice(1));
+    await call("POST", "/batch", { events: [event("track", { event: "query", quantity: 16 })] });
+    expect(quantities(store.events())).toEqual([...expected.slice(1), 16]);
   });
 
   it("hands out copies: changing what it answers changes nothing stored", async () => {
