@@ -11,7 +11,7 @@ import type { Faults } from "./faults";
 import { HttpError } from "./httpError";
 import { type EmulatorReply, type EmulatorRequest, errorReply } from "./reply";
 import type { RequestLogEntry } from "./requestLog";
-import { matchRoute, type RouteContext } from "./routes";
+import { matchRoute, type Route, type RouteContext } from "./routes";
 import type { EmulatorStore } from "./store";
 
 export type RequestHandler = (request: EmulatorRequest) => Promise<EmulatorReply>;
@@ -48,20 +48,28 @@ export function createRequestHandler(parts: HandlerParts): RequestHandler {
   const tooLarge = `Request body is larger than ${maxBodyBytes} bytes`;
   const tooDeep = `Request body nests objects and arrays deeper than ${maxBodyDepth} levels`;
 
-  /** The 400 a body's size or depth earns, before anything parses it. */
-  const bodyProblem = (request: EmulatorRequest) =>
+  const deep = (request: EmulatorRequest) =>
+    request.body !== undefined && nestsDeeperThan(request.body, maxBodyDepth);
+
+  /** The 400 a body's size or depth earns, before anything parses it (a route that `checksDepth` does that itself). */
+  const bodyProblem = (request: EmulatorRequest, route?: Route) =>
     request.bodyTooLarge
       ? errorReply(400, tooLarge)
-      : request.body !== undefined && nestsDeeperThan(request.body, maxBodyDepth)
+      : !route?.checksDepth && deep(request)
         ? errorReply(400, tooDeep)
         : undefined;
 
-  const context = (request: EmulatorRequest, flag?: string): RouteContext =>
-    flag === undefined ? { store, request, inspectorToken } : { store, request, inspectorToken, flag };
+  const context = (request: EmulatorRequest, flag?: string): RouteContext => {
+    const checkDepth = () => {
+      if (deep(request)) throw new HttpError(400, tooDeep);
+    };
+    const parts = { store, request, inspectorToken, maxBodyDepth, checkDepth };
+    return flag === undefined ? parts : { ...parts, flag };
+  };
 
   async function api(
     request: EmulatorRequest,
-    handle: (context: RouteContext) => EmulatorReply,
+    route: Route,
     flag: string | undefined,
     entry: RequestLogEntry,
   ): Promise<EmulatorReply> {
@@ -79,7 +87,7 @@ export function createRequestHandler(parts: HandlerParts): RequestHandler {
       });
       return { ...reply, fault: "rate-limit" };
     }
-    const reply = bodyProblem(request) ?? run(handle, context(request, flag));
+    const reply = bodyProblem(request, route) ?? run(route.handle, context(request, flag));
     log.settle(entry, reply.status);
     return reply;
   }
@@ -122,7 +130,7 @@ export function createRequestHandler(parts: HandlerParts): RequestHandler {
       path: request.path,
       ...(clientVersion !== null && { clientVersion }),
     });
-    if (match && "route" in match) return api(request, match.route.handle, match.flag, entry);
+    if (match && "route" in match) return api(request, match.route, match.flag, entry);
     const reply = match
       ? errorReply(405, `${method} is not allowed on ${request.path}`, { allow: match.allow.join(", ") })
       : errorReply(404, `No route for ${method} ${request.path}`);

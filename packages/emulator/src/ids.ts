@@ -11,7 +11,19 @@ let counter = 0;
 
 /** A new id: 20 characters after the prefix, unique (a random run part and a counter), in creation order. */
 export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${RUN}${(counter++).toString(16).padStart(10, "0")}`;
+  return idAt(prefix, counter++);
+}
+
+/** Reserves `count` ids, to be written later with `idAt` (first, first + 1, …); answers the first. */
+export function reserveIds(count: number): number {
+  const first = counter;
+  counter += count;
+  return first;
+}
+
+/** The id `newId` would have made as its `n`th. */
+export function idAt(prefix: IdPrefix, n: number): string {
+  return `${prefix}_${RUN}${n.toString(16).padStart(10, "0")}`;
 }
 
 /** A short, stable, non-cryptographic hash (FNV-1a, 32 bit) as hex, for ids derived from names. */

@@ -16,7 +16,7 @@ import { inspectorState } from "./inspector/state";
 import type { InspectorState } from "./inspector/stateTypes";
 import { type EmulatorReply, type EmulatorRequest, envelope } from "./reply";
 import type { EmulatorStore } from "./store";
-import { wellFormedTrack } from "./trackEvent";
+import { SHALLOW_BATCH_DEPTH, shallowBatch, wellFormedTrack } from "./trackEvent";
 import {
   parseBatch,
   parseCompanyUpsert,
@@ -33,11 +33,21 @@ export interface RouteContext {
   inspectorToken: string;
   /** The decoded `{key}` of `/flags/{key}/check`. */
   flag?: string;
+  /** Bodies nested deeper are refused. */
+  maxBodyDepth: number;
+  /** Throws the 400 of a body nested deeper than `maxBodyDepth` (for a route that `checksDepth`). */
+  checkDepth(): void;
 }
 
 export interface Route {
   /** `api`: the protocol; `inspect`: reads; `write`: changes state (needs a secret key). */
   kind: "api" | "inspect" | "write";
+  /**
+   * The route checks its body's depth itself (`checkDepth`), answering as if
+   * it had been checked first, and skips the scan where what it parsed
+   * bounds the depth already.
+   */
+  checksDepth?: boolean;
   handle(context: RouteContext): EmulatorReply;
 }
 
@@ -97,12 +107,24 @@ const routes: Record<string, Route> = {
   },
   "POST /batch": {
     kind: "api",
-    handle: ({ store, request }) => {
-      // Servers batch with their secret key; browsers (transport "batch") with their publishable one.
-      requireKey(apiKey(request), ["secret", "publishable"], API_KEY_HEADER);
-      const events = parseBatch(parseJsonObject(request.body));
-      let accepted = 0;
-      for (const event of events) if (store.recordEvent(event, "batch")) accepted++;
+    checksDepth: true,
+    handle: ({ store, request, checkDepth, maxBodyDepth }) => {
+      const text = request.body ?? "";
+      let batch: ReturnType<typeof parseBatch>;
+      try {
+        // Servers batch with their secret key; browsers (transport "batch") with their publishable one.
+        requireKey(apiKey(request), ["secret", "publishable"], API_KEY_HEADER);
+        const body = parseJsonObject(text);
+        batch = parseBatch(body);
+        // Well-formed track events and nothing nested beside them: at most SHALLOW_BATCH_DEPTH deep.
+        if (!(batch.allTrack && maxBodyDepth >= SHALLOW_BATCH_DEPTH && shallowBatch(body))) checkDepth();
+      } catch (error) {
+        // A body too deep is refused for that first, whatever else is wrong with it.
+        checkDepth();
+        throw error;
+      }
+      const { events, allTrack } = batch;
+      const accepted = store.recordBatch({ events, allTrack, text });
       return eventsReply({ accepted, duplicates: events.length - accepted });
     },
   },

@@ -16,8 +16,8 @@ import {
   type WireUser,
 } from "@schematic-sdk/core";
 import type { Catalog, EntitlementValue } from "./catalog";
+import { EventIntake } from "./eventIntake";
 import { type FlagsConfig, parseFlagsConfig } from "./flags";
-import { newId } from "./ids";
 import { emulatorDefaults } from "./options";
 import type { StoredEvent } from "./records";
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from "./requestLog";
@@ -61,6 +61,7 @@ export class EmulatorStore {
   /** The API request log and counts; the request handler writes it. */
   readonly requestLog: RequestLog;
   readonly #listeners = new Set<(change: StoreChange) => void>();
+  readonly #intake: EventIntake;
 
   constructor(options: StoreOptions = {}) {
     this.environmentId = options.environmentId ?? emulatorDefaults.environmentId;
@@ -70,6 +71,13 @@ export class EmulatorStore {
       maxEvents: options.maxEvents ?? emulatorDefaults.maxEvents,
     });
     this.requestLog = new RequestLog(options.requestLogLimit ?? emulatorDefaults.requestLogLimit, this.#now);
+    this.#intake = new EventIntake({
+      tables: this.#data,
+      now: this.#now,
+      upsertCompany: (input) => this.upsertCompany(input),
+      upsertUser: (input) => this.upsertUser(input),
+      stored: () => this.#changed(EVENT_CHANGE),
+    });
   }
 
   // ---- reading ----
@@ -200,28 +208,17 @@ export class EmulatorStore {
    * `tracker_event_id` / `idempotency_key`: a duplicate is never metered twice.
    */
   recordEvent(event: EventInput, via: StoredEvent["via"]): boolean {
-    if (!this.#data.events.admit(event.trackerEventId, event.idempotencyKey)) return false;
-    const { identify, track } = event;
-    if (identify) {
-      const { user, company } = identify;
-      if (company) this.upsertCompany(company);
-      if (user) this.upsertUser({ ...user, companies: company ? [company.keys] : [], companyIds: [] });
-    }
-    if (track?.company) this.#data.meter(track.company, track.event, track.quantity, this.#now());
-    this.#data.events.push({
-      id: newId("evt"),
-      type: event.type,
-      body: event.body,
-      api_key: event.apiKey,
-      sent_at: event.sentAt,
-      received_at: this.#iso(),
-      tracker_event_id: event.trackerEventId,
-      tracker_user_id: event.trackerUserId,
-      idempotency_key: event.idempotencyKey,
-      via,
-    });
-    this.#changed(EVENT_CHANGE);
-    return true;
+    return this.#intake.record(event, via);
+  }
+
+  /**
+   * Stores the events of one `POST /batch` body as `recordEvent` does each;
+   * answers how many were new. `allTrack`: every event is a well-formed track
+   * event (`text` is the body they were parsed from). Such a batch with no
+   * duplicate is kept as its text, read back as events when asked for.
+   */
+  recordBatch(batch: { events: EventInput[]; allTrack: boolean; text: string }): number {
+    return this.#intake.recordBatch(batch);
   }
 
   /** Puts the company holding `keys` on `plan` (a catalog plan key; `null` returns it to the catalog's choice). */

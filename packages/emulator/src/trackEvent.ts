@@ -98,3 +98,33 @@ export function wellFormedTrack(value: unknown): EventInput | undefined {
         : { event, quantity: amount, company: company as Record<string, string> },
   };
 }
+
+/** How deep a batch of shallow track events nests: batch, events, event, body, company (or user, traits). */
+export const SHALLOW_BATCH_DEPTH = 5;
+
+/** No object or array among `value`'s fields except those named. */
+function flatExcept(value: Json, nested: (name: string) => boolean): boolean {
+  for (const name in value) {
+    const v = value[name];
+    if (typeof v === "object" && v !== null && !nested(name)) return false;
+  }
+  return true;
+}
+
+const isEvents = (name: string) => name === "events";
+const isBody = (name: string) => name === "body";
+const isBodyObject = (name: string) => name === "company" || name === "user" || name === "traits";
+
+/**
+ * Whether a `POST /batch` body whose events are all well-formed track events
+ * (`wellFormedTrack` took each) nests at most `SHALLOW_BATCH_DEPTH` deep:
+ * `wellFormedTrack` checks the fields it knows to hold no deeper values, so
+ * only the others are looked at.
+ */
+export function shallowBatch(batch: Json): boolean {
+  if (!flatExcept(batch, isEvents)) return false;
+  for (const event of batch.events as Json[]) {
+    if (!flatExcept(event, isBody) || !flatExcept(event.body as Json, isBodyObject)) return false;
+  }
+  return true;
+}

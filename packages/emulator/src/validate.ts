@@ -283,13 +283,16 @@ export function parseEvent(value: unknown, path: string): EventInput {
   return event;
 }
 
-/** The events of a `POST /batch` body (JSON.parse output); well-formed track events take the short way. */
-export function parseBatch(body: Json): EventInput[] {
+/** The events of a `POST /batch` body (JSON.parse output); `allTrack` when every one is a well-formed track event. */
+export function parseBatch(body: Json): { events: EventInput[]; allTrack: boolean } {
   const events: unknown = body.events;
   if (!Array.isArray(events)) throw badRequest(`events must be an array (got ${describe(events)})`);
   const parsed = new Array<EventInput>(events.length);
+  let allTrack = true;
   for (let i = 0; i < events.length; i++) {
-    parsed[i] = wellFormedTrack(events[i]) ?? parseEvent(events[i], `events[${i}]`);
+    const fast = wellFormedTrack(events[i]);
+    if (fast === undefined) allTrack = false;
+    parsed[i] = fast ?? parseEvent(events[i], `events[${i}]`);
   }
-  return parsed;
+  return { events: parsed, allTrack };
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { nestsDeeperThan } from "../src/depth";
 import { wellFormedTrack } from "../src/trackEvent";
 import { parseEvent } from "../src/validate";
-import { event, setup } from "./helpers";
+import { event, SECRET, setup } from "./helpers";
 
 /** Values a field may arrive with, good and bad. */
 const anyValue = fc.oneof(
@@ -137,5 +137,52 @@ describe("the depth scan", () => {
   it("stops counting inside a string left open", () => {
     expect(nestsDeeperThan('{"a":"\\"[[[[', 2)).toBe(false);
     expect(nestsDeeperThan('[[["\\\\"[', 3)).toBe(true);
+  });
+});
+
+describe("a batch's depth", () => {
+  it("is refused past the limit exactly when the scan finds it deeper, before any other refusal", async () => {
+    /** `levels` arrays inside one another. */
+    const nested = (levels: number): unknown => (levels === 0 ? 1 : [nested(levels - 1)]);
+    const extra = fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined });
+    const anEvent = fc.record({
+      atEvent: extra,
+      inBody: extra,
+      bad: fc.oneof(
+        { arbitrary: fc.constant(false), weight: 4 },
+        { arbitrary: fc.constant(true), weight: 1 },
+      ),
+    });
+    const limits = [1, 3, 4, 5, 6, 8, 64];
+    const emulators = new Map(limits.map((limit) => [limit, setup({ maxBodyDepth: limit })]));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(anEvent, { minLength: 1, maxLength: 4 }),
+        extra,
+        fc.constantFrom(...limits),
+        fc.constantFrom(SECRET, null),
+        async (specs, atBatch, limit, key) => {
+          const events = specs.map((spec) => {
+            const e: Record<string, unknown> = event("track", {
+              event: "q",
+              company: { id: "c" },
+              traits: { plan: "pro" },
+              ...(spec.inBody !== undefined && { note: nested(spec.inBody) }),
+              ...(spec.bad && { quantity: -1 }),
+            });
+            if (spec.atEvent !== undefined) e.note = nested(spec.atEvent);
+            return e;
+          });
+          const raw = JSON.stringify({ events, ...(atBatch !== undefined && { note: nested(atBatch) }) });
+          const { call } = emulators.get(limit)!;
+          const res = await call("POST", "/batch", undefined, { raw, key });
+          if (nestsDeeperThan(raw, limit)) {
+            expect(res.status).toBe(400);
+            expect(res.json.error).toBe(`Request body nests objects and arrays deeper than ${limit} levels`);
+          } else expect(res.json.error ?? "").not.toContain("deeper than");
+        },
+      ),
+      { numRuns: 1500 },
+    );
   });
 });

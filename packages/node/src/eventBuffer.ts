@@ -25,7 +25,7 @@ import {
   type Timers,
   type WireEvent,
 } from "@schematic-sdk/core";
-import { BatchEncoder, EVENT_TAGS, storedEventJson } from "./batchEncoder";
+import { BatchEncoder, EVENT_TAGS, storedEventJson, writeStoredEvent } from "./batchEncoder";
 import { BufferWaiters } from "./bufferWaiters";
 import type { EventBufferStats } from "./eventStats";
 import { EventStore } from "./eventStore";
@@ -112,7 +112,11 @@ export class EventBuffer {
       return true;
     }
     const store = this.#store;
-    store.push(storedEventJson(body, idempotencyKey), Date.now(), EVENT_TAGS[type]);
+    const time = Date.now();
+    const tag = EVENT_TAGS[type];
+    if (!store.pushWritten(writeStoredEvent, body, idempotencyKey, time, tag)) {
+      store.push(storedEventJson(body, idempotencyKey), time, tag);
+    }
     this.#live += 1;
     while (store.keptBytes > this.#maxBytes || store.end - store.first > this.#maxCount) this.#dropOldest();
     this.stats.pending = this.#live;
@@ -177,7 +181,8 @@ export class EventBuffer {
 
   /** Arranges a pump in `ms` (or sooner if one is already due sooner), never before a `Retry-After` pause ends. */
   #schedule(ms: number): void {
-    if (this.#live === 0) return;
+    // A pump already due on a microtask comes first whatever is asked (a burst asks once per push).
+    if (this.#live === 0 || this.#timer === true) return;
     const now = monotonicNow();
     const at = now + Math.max(ms, this.#backoff.wait());
     // An unref'd timer set before a flush() is replaced by one that keeps the process alive.

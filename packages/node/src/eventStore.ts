@@ -12,6 +12,8 @@
 
 /** Bytes per chunk; an event larger than this gets a chunk of its own. */
 const CHUNK_BYTES = 256 * 1024;
+/** Room below which `pushWritten` starts a new chunk rather than try the one in use. */
+const MIN_ROOM = 4096;
 /** Typed index arrays start this long and double. */
 const INITIAL_CAPACITY = 1024;
 
@@ -60,7 +62,6 @@ export class EventStore {
 
   /** Keeps `json` (never empty) with its call time and a small tag (0-255), as event number `end`; answers its UTF-8 size. */
   push(json: string, time: number, tag = 0): number {
-    if (this.#end - this.#base === this.#length.length) this.#makeRoom();
     let chunk = this.#chunks[this.#chunks.length - 1];
     let written = 0;
     if (chunk && CHUNK_BYTES - this.#used >= json.length) {
@@ -74,6 +75,39 @@ export class EventStore {
       this.#used = 0;
       written = encoder.encodeInto(json, chunk).written;
     }
+    this.#keep(written, time, tag);
+    return written;
+  }
+
+  /**
+   * Keeps the bytes `write(a, b, target, at, limit)` puts at `at` (answering
+   * their end, or -1 when they would reach `limit`) as event number `end`, in
+   * the room left in the current chunk (a new one when little is left).
+   * Answers false, keeping nothing, when they do not fit there: the caller
+   * then pushes the event as a string.
+   */
+  pushWritten<A, B>(
+    write: (a: A, b: B, target: Uint8Array, at: number, limit: number) => number,
+    a: A,
+    b: B,
+    time: number,
+    tag: number,
+  ): boolean {
+    let chunk = this.#chunks[this.#chunks.length - 1];
+    if (!chunk || chunk.length - this.#used < MIN_ROOM) {
+      chunk = new Uint8Array(CHUNK_BYTES);
+      this.#chunks.push(chunk);
+      this.#used = 0;
+    }
+    const end = write(a, b, chunk, this.#used, chunk.length);
+    if (end <= this.#used) return false;
+    this.#keep(end - this.#used, time, tag);
+    return true;
+  }
+
+  /** Indexes the `written` bytes at the end of the last chunk as event number `end`. */
+  #keep(written: number, time: number, tag: number): void {
+    if (this.#end - this.#base === this.#length.length) this.#makeRoom();
     const i = this.#end++ - this.#base;
     this.#chunkOf[i] = this.#firstChunk + this.#chunks.length - 1;
     this.#offset[i] = this.#used;
@@ -82,7 +116,6 @@ export class EventStore {
     this.#tag[i] = tag;
     this.#used += written;
     this.#bytes += written;
-    return written;
   }
 
   /** The UTF-8 JSON of kept event `n` (a view, valid until it is discarded). */
@@ -91,6 +124,21 @@ export class EventStore {
     const chunk = this.#chunks[this.#chunkOf[i]! - this.#firstChunk]!;
     const offset = this.#offset[i]!;
     return chunk.subarray(offset, offset + this.#length[i]!);
+  }
+
+  /** The UTF-8 size of kept event `n`. */
+  size(n: number): number {
+    return this.#length[n - this.#base]!;
+  }
+
+  /** Copies the UTF-8 JSON of kept event `n` into `target` at `at`; answers where it ends there. */
+  copy(n: number, target: Uint8Array, at: number): number {
+    const i = n - this.#base;
+    const chunk = this.#chunks[this.#chunkOf[i]! - this.#firstChunk]!;
+    const offset = this.#offset[i]!;
+    const length = this.#length[i]!;
+    target.set(chunk.subarray(offset, offset + length), at);
+    return at + length;
   }
 
   /** The call time (ms since epoch) of kept event `n`. */

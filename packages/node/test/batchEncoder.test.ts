@@ -38,7 +38,12 @@ describe("the batch encoder", () => {
     expect(parsed.events.map(({ tracker_event_id, ...rest }) => rest)).toEqual(
       built.map(({ tracker_event_id, ...rest }) => rest),
     );
-    for (const e of parsed.events) expect(e.tracker_event_id).toMatch(/^[0-9a-f-]{36}$/);
+    for (const e of parsed.events) {
+      expect(e.tracker_event_id).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+    }
+    expect(new Set(parsed.events.map((e) => e.tracker_event_id)).size).toBe(2);
   });
 
   it("stops a batch before MAX_BATCH_BYTES and leaves the rest in the store", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { storedEventJson, writeStoredEvent } from "../src/batchEncoder";
 import { EventStore } from "../src/eventStore";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -61,5 +62,31 @@ describe("EventStore", () => {
     expect(text(store.bytes(199_999))).toBe(json);
     // 1,000 events of ~210 bytes, plus at most two partly used chunks.
     expect(store.heldBytes).toBeLessThanOrEqual(3 * 256 * 1024);
+  });
+
+  it("keeps events written in place, falling back to strings where the room left is too small, in push order", () => {
+    const store = new EventStore();
+    const bodies = Array.from({ length: 5_000 }, (_, i) => ({
+      event: `e${i}`,
+      traits: { note: i % 997 === 0 ? "\u2603".repeat(30_000) : "Zoë \u{1f680}" },
+      quantity: i,
+    }));
+    let fallbacks = 0;
+    for (const [i, body] of bodies.entries()) {
+      const key = i % 3 === 0 ? `idem-${i}` : undefined;
+      if (!store.pushWritten(writeStoredEvent, body, key, 10 + i, 1)) {
+        fallbacks++;
+        store.push(storedEventJson(body, key), 10 + i, 1);
+      }
+    }
+    // Events too large for the room a chunk has left are the ones that fell back.
+    expect(fallbacks).toBeGreaterThan(0);
+    expect(fallbacks).toBeLessThan(20);
+    for (const [i, body] of bodies.entries()) {
+      const key = i % 3 === 0 ? `idem-${i}` : undefined;
+      expect(text(store.bytes(i))).toBe(storedEventJson(body, key));
+      expect([store.time(i), store.tag(i), store.size(i)]).toEqual([10 + i, 1, store.bytes(i).length]);
+    }
+    expect(store.keptBytes).toBe(bodies.reduce((n, _, i) => n + store.size(i), 0));
   });
 });
