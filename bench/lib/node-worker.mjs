@@ -104,9 +104,11 @@ async function upsert() {
   const lanes = (until, record) => Promise.all(Array.from({ length: concurrency }, () => run(until, record)));
   await within(lanes(performance.now() + warmup * 1000, false), (warmup + 30) * 1000, "warm-up");
   issued = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await within(lanes(t0 + seconds * 1000, true), (seconds + 30) * 1000, "measurement");
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   await within(client.close(), 10_000, "close()");
   const sorted = latencies.subarray(0, n).sort();
   return {
@@ -117,6 +119,9 @@ async function upsert() {
     errors,
     firstError,
     perSecond: n / elapsed,
+    // The client process's CPU (user + system) per call: less moved by a busy machine than throughput.
+    cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, issued),
+    systemUsPerCall: cpu.system / Math.max(1, issued),
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
   };
