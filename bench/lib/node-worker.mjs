@@ -109,6 +109,7 @@ async function upsert() {
   await within(lanes(t0 + seconds * 1000, true), (seconds + 30) * 1000, "measurement");
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const rssMB = process.memoryUsage().rss / 2 ** 20;
   await within(client.close(), 10_000, "close()");
   const sorted = latencies.subarray(0, n).sort();
   return {
@@ -122,6 +123,7 @@ async function upsert() {
     // The client process's CPU (user + system) per call: less moved by a busy machine than throughput.
     cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, issued),
     systemUsPerCall: cpu.system / Math.max(1, issued),
+    rssMB,
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
   };
