@@ -10,8 +10,8 @@
  * that did not answer 2xx, which ky then takes as its own first attempt and
  * retries, waits out or maps exactly as if it had sent it. A call answered
  * 2xx at once, the usual case, never builds ky's `Request`, its clone and
- * their three `AbortSignal`s: on Node 20 that is more CPU than the whole
- * `node:http` request.
+ * their three `AbortSignal`s: on Node 20 that is about as much CPU as the
+ * whole `node:http` request.
  *
  * ky is loaded when first needed, not with the package: it reads
  * `globalThis.Request` as it loads, which makes Node load its whole `fetch`
@@ -184,7 +184,7 @@ export class ApiClient {
         }
         if (call?.notBefore) await notBefore(call);
         if (call?.body !== undefined) {
-          const answer = await this.#attempt(call.url, call.body, call.signal, call.timeout);
+          const answer = await this.#attempt(call);
           if (answer.response) return answer.response as unknown as Response;
           throw answer.error;
         }
@@ -206,20 +206,20 @@ export class ApiClient {
     const timeout = Math.min(call.timeout, MAX_TIMEOUT);
     try {
       const direct = this.#direct;
-      let first: Attempt | undefined;
-      if (direct) {
-        first = await this.#attempt(url, call.body, call.signal, timeout);
-        if (first.response?.ok) return parseBody(await first.response.text());
-      }
-      const ky = this.#ky ?? (await this.#load());
       const state: CallState = {
         url,
         body: direct ? call.body : undefined,
         timeout,
         signal: call.signal,
         notBefore: 0,
-        first,
+        first: undefined,
       };
+      if (direct) {
+        const first = await this.#attempt(state);
+        if (first.response?.ok) return parseBody(await first.response.text());
+        state.first = first;
+      }
+      const ky = this.#ky ?? (await this.#load());
       const options: Options & CallOptions = {
         // Hooks see ky's own timeout; without them the transport keeps the deadline, which spares ky's
         // timer and promise and the transport an abort signal to listen to.
@@ -237,17 +237,13 @@ export class ApiClient {
     }
   }
 
-  /** One attempt straight on the transport, which keeps its deadline; a caller's abort ends the call. */
-  async #attempt(
-    url: string,
-    body: string,
-    signal: AbortSignal | undefined,
-    timeout: number,
-  ): Promise<Attempt> {
-    const init: RequestInit = { method: "POST", headers: this.#headers, body };
+  /** One attempt of `call` straight on the transport, which keeps its deadline; a caller's abort ends the call. */
+  async #attempt(call: CallState): Promise<Attempt> {
+    const { signal } = call;
+    const init: RequestInit = { method: "POST", headers: this.#headers, body: call.body ?? null };
     if (signal) init.signal = signal;
     try {
-      return { response: await sendWithin(this.#send, url, init, timeout) };
+      return { response: await sendWithin(this.#send, call.url, init, call.timeout) };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       return { error };
