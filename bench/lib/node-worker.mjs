@@ -2,11 +2,12 @@
  * Node clients against the emulator over real HTTP, one measurement per
  * process (run by node.mjs):
  *
- *   node lib/node-worker.mjs upsert <ours|theirs> <url> <seconds> <concurrency> <warmupSeconds>
+ *   node lib/node-worker.mjs upsert <ours|theirs> <url> <seconds> <concurrency> <warmupSeconds> [hooks]
  *   node --expose-gc lib/node-worker.mjs track <ours|theirs> <url> <count> [maxQueueSize|0] [fetch]
  *   node lib/node-worker.mjs flagcache <ours|theirs> <url> <calls>
  *
  * `fetch` (ours only) sets the client's `fetch` option to Node's fetch instead of its node:http default.
+ * `hooks` (ours only) gives the client a `beforeRequest` hook that sets a header, so ky runs every attempt.
  *
  * Prints one JSON line. Every loop is bounded by a count and by time.
  */
@@ -82,7 +83,8 @@ const companyInput = (i) => ({
 
 async function upsert() {
   const [seconds, concurrency, warmup] = rest.map(Number);
-  const client = await makeClient();
+  const traced = { beforeRequest: [(request) => request.headers.set("traceparent", "00-bench-01")] };
+  const client = await makeClient(rest[3] === "hooks" ? { hooks: traced } : {});
   let issued = 0;
   let errors = 0;
   let firstError;

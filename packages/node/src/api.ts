@@ -29,7 +29,7 @@ import {
   SchematicTimeoutError,
 } from "@schematic-sdk/core";
 import type { Hooks, KyInstance, Options, RetryOptions } from "ky";
-import { toResponse, toSchematicError } from "./kyBoundary";
+import { readBody, toResponse, toSchematicError } from "./kyBoundary";
 import { foregroundTimers } from "./timers";
 import { sendWithin } from "./transport";
 
@@ -165,6 +165,7 @@ export class ApiClient {
     // as it is: no body stream to copy for retries, read back and cancel, no Response to build. With
     // hooks, they see real ones on every attempt.
     this.#direct = hooks === undefined || !hasHooks(hooks);
+    const readsAnswers = (hooks?.afterResponse?.length ?? 0) > 0;
     this.#send = send;
     this.#headers = Object.fromEntries(
       Object.entries(params.headers).map(([name, value]) => [name.toLowerCase(), value]),
@@ -194,8 +195,12 @@ export class ApiClient {
           headers[name] = value;
         });
         const init: RequestInit = { method: request.method, headers, signal: request.signal };
-        if (request.body) init.body = new Uint8Array(await request.arrayBuffer()) as BodyInit;
-        return toResponse(await send(request.url, init));
+        const body = await readBody(request);
+        if (body) init.body = body as BodyInit;
+        const answer = await send(request.url, init);
+        // A real Response only where a hook can read it: afterResponse hooks read every answer, and one
+        // that is not 2xx reaches beforeRetry and beforeError hooks inside ky's HTTPError.
+        return answer.ok && !readsAnswers ? (answer as unknown as Response) : toResponse(answer);
       },
     };
   }

@@ -327,6 +327,42 @@ describe("ky over the transport, only where it does something", () => {
     expect(built.count).toBeGreaterThan(0);
   });
 
+  it("hooks get real objects where they can read them, and no Response is built for nobody", async () => {
+    handler = (req, _body, res) => answers(req, res);
+    let responses = 0;
+    vi.stubGlobal(
+      "Response",
+      class extends Response {
+        constructor(...args: ConstructorParameters<typeof Response>) {
+          super(...args);
+          responses++;
+        }
+      },
+    );
+    const bodies: string[] = [];
+    const traced = connect({
+      hooks: { beforeRequest: [async (request) => void bodies.push(await request.clone().text())] },
+    });
+    expect((await traced.upsertCompany({ keys: { id: "a" } })).keys).toEqual({ id: "a" });
+    expect(bodies).toEqual([JSON.stringify({ keys: { id: "a" } })]);
+    expect(seen.find((s) => s.url === "/companies")!.body).toBe(bodies[0]);
+    expect(responses).toBe(0);
+
+    const answered: [number, string][] = [];
+    const observed = connect({
+      hooks: {
+        afterResponse: [
+          async (_request, _options, response) => {
+            answered.push([response.status, ((await response.json()) as { data: { id: string } }).data.id]);
+          },
+        ],
+      },
+    });
+    expect((await observed.upsertCompany({ keys: { id: "a" } })).id).toBe("comp_1");
+    expect(answered).toEqual([[200, "comp_1"]]);
+    expect(responses).toBeGreaterThan(0);
+  });
+
   it("a first attempt that failed becomes ky's first: not sent again, retried after Retry-After", async () => {
     let attempts = 0;
     handler = (req, _body, res) => {
