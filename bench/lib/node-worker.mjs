@@ -2,11 +2,12 @@
  * Node clients against the emulator over real HTTP, one measurement per
  * process (run by node.mjs):
  *
- *   node lib/node-worker.mjs upsert <ours|theirs> <url> <seconds> <concurrency> <warmupSeconds>
+ *   node lib/node-worker.mjs upsert <ours|theirs> <url> <seconds> <concurrency> <warmupSeconds> [hooks]
  *   node --expose-gc lib/node-worker.mjs track <ours|theirs> <url> <count> [maxQueueSize|0] [fetch]
  *   node lib/node-worker.mjs flagcache <ours|theirs> <url> <calls>
  *
  * `fetch` (ours only) sets the client's `fetch` option to Node's fetch instead of its node:http default.
+ * `hooks` (ours only) gives the client a `beforeRequest` hook that sets a header, so ky runs every attempt.
  *
  * Prints one JSON line. Every loop is bounded by a count and by time.
  */
@@ -82,7 +83,8 @@ const companyInput = (i) => ({
 
 async function upsert() {
   const [seconds, concurrency, warmup] = rest.map(Number);
-  const client = await makeClient();
+  const traced = { beforeRequest: [(request) => request.headers.set("traceparent", "00-bench-01")] };
+  const client = await makeClient(rest[3] === "hooks" ? { hooks: traced } : {});
   let issued = 0;
   let errors = 0;
   let firstError;
@@ -104,9 +106,12 @@ async function upsert() {
   const lanes = (until, record) => Promise.all(Array.from({ length: concurrency }, () => run(until, record)));
   await within(lanes(performance.now() + warmup * 1000, false), (warmup + 30) * 1000, "warm-up");
   issued = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await within(lanes(t0 + seconds * 1000, true), (seconds + 30) * 1000, "measurement");
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const rssMB = process.memoryUsage().rss / 2 ** 20;
   await within(client.close(), 10_000, "close()");
   const sorted = latencies.subarray(0, n).sort();
   return {
@@ -117,6 +122,10 @@ async function upsert() {
     errors,
     firstError,
     perSecond: n / elapsed,
+    // The client process's CPU (user + system) per call: less moved by a busy machine than throughput.
+    cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, issued),
+    systemUsPerCall: cpu.system / Math.max(1, issued),
+    rssMB,
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
   };

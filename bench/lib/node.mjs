@@ -56,6 +56,8 @@ export async function nodeSection({
               perSecond: median(s.map((x) => x.perSecond)),
               p50: median(s.map((x) => x.p50)),
               p99: median(s.map((x) => x.p99)),
+              cpuUsPerCall: median(s.map((x) => x.cpuUsPerCall)),
+              rssMB: median(s.map((x) => x.rssMB)),
               errors: s.reduce((n, x) => n + x.errors, 0),
               firstError: s.find((x) => x.firstError)?.firstError,
               perRound: s.map((x) => Math.round(x.perSecond)),

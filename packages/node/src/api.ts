@@ -5,7 +5,15 @@
  * sends through the client's transport (`node:http` on Node) and its errors
  * become ours here, the one place they can appear.
  *
- * ky is loaded at the first call, not with the package: it reads
+ * ky runs where it does something: with hooks, for every attempt (they see
+ * its real `Request` and `Response`); without them, from the first attempt
+ * that did not answer 2xx, which ky then takes as its own first attempt and
+ * retries, waits out or maps exactly as if it had sent it. A call answered
+ * 2xx at once, the usual case, never builds ky's `Request`, its clone and
+ * their three `AbortSignal`s: on Node 20 that is about as much CPU as the
+ * whole `node:http` request.
+ *
+ * ky is loaded when first needed, not with the package: it reads
  * `globalThis.Request` as it loads, which makes Node load its whole `fetch`
  * implementation, and an app that only buffers events never needs that.
  */
@@ -16,11 +24,12 @@ import {
   monotonicNow,
   parseBody,
   parseRetryAfter,
+  type ResponseLike,
   retryDelay,
   SchematicTimeoutError,
 } from "@schematic-sdk/core";
 import type { Hooks, KyInstance, Options, RetryOptions } from "ky";
-import { toResponse, toSchematicError } from "./kyBoundary";
+import { readBody, toResponse, toSchematicError } from "./kyBoundary";
 import { foregroundTimers } from "./timers";
 import { sendWithin } from "./transport";
 
@@ -87,6 +96,9 @@ const RETRY_STATUSES = Array.from({ length: 600 }, (_, status) => status).filter
  */
 const CALL = "schematicCall";
 interface CallState {
+  /** The call's URL (no hook can change it: there are none). */
+  url: string;
+  /** The JSON, when it goes beside ky's Request (no hooks) rather than in it. */
   body: string | undefined;
   /** Without hooks the transport keeps each attempt's deadline (ky's timeout is off): its milliseconds. */
   timeout: number;
@@ -94,7 +106,11 @@ interface CallState {
   signal: AbortSignal | undefined;
   /** `monotonicNow()` before which no attempt is sent. */
   notBefore: number;
+  /** What the first attempt, sent outside ky, came to: ky's first attempt answers it instead of sending. */
+  first: Attempt | undefined;
 }
+/** One attempt's outcome: the transport's answer, or what it threw. */
+type Attempt = { response: ResponseLike; error?: undefined } | { response?: undefined; error: unknown };
 type CallOptions = { [CALL]?: CallState };
 
 /** Waits, if need be, until `call.notBefore`. */
@@ -121,6 +137,9 @@ export interface ApiCall {
 
 export class ApiClient {
   readonly #baseUrl: string;
+  readonly #send: FetchFunction;
+  /** The headers of every call, names in lower case, as the transport takes them. */
+  readonly #headers: Record<string, string>;
   readonly #defaults: Options;
   /** No hooks: the body rides beside ky's Request (see the constructor). */
   readonly #direct: boolean;
@@ -140,12 +159,15 @@ export class ApiClient {
     const { send } = params;
     const userHooks = params.hooks as KyHooks | undefined;
     const hooks = params.debug ? withDebugLines(userHooks ?? {}, params.debug) : userHooks;
-    // Without hooks nothing reads the Request or the Response ky hands around, so the body and the
-    // headers go to the transport beside the Request (ky passes options it does not know to `fetch`)
-    // and the transport's answer comes back as it is: no body stream per request to copy for retries,
-    // read back and cancel, and no Response to build. With hooks, they see real ones.
+    // Without hooks nothing reads the Request or the Response ky hands around: the first attempt goes
+    // straight to the transport, and the ones ky sends after it carry the body and the headers beside
+    // its Request (ky passes options it does not know to `fetch`) and get the transport's answer back
+    // as it is: no body stream to copy for retries, read back and cancel, no Response to build. With
+    // hooks, they see real ones on every attempt.
     this.#direct = hooks === undefined || !hasHooks(hooks);
-    const lowerCased = Object.fromEntries(
+    const readsAnswers = (hooks?.afterResponse?.length ?? 0) > 0;
+    this.#send = send;
+    this.#headers = Object.fromEntries(
       Object.entries(params.headers).map(([name, value]) => [name.toLowerCase(), value]),
     );
     this.#defaults = {
@@ -155,12 +177,17 @@ export class ApiClient {
       fetch: async (input, options) => {
         const request = input as Request;
         const call = (options as CallOptions | undefined)?.[CALL];
+        if (call?.first) {
+          const { response, error } = call.first;
+          call.first = undefined;
+          if (response) return response as unknown as Response;
+          throw error;
+        }
         if (call?.notBefore) await notBefore(call);
-        const body = call?.body;
-        if (body !== undefined) {
-          const init: RequestInit = { method: "POST", headers: lowerCased, body };
-          if (call!.signal) init.signal = call!.signal;
-          return (await sendWithin(send, request.url, init, call!.timeout)) as unknown as Response;
+        if (call?.body !== undefined) {
+          const answer = await this.#attempt(call);
+          if (answer.response) return answer.response as unknown as Response;
+          throw answer.error;
         }
         // The transport takes a URL and an init, and answers a ResponseLike; hooks read real ones.
         const headers: Record<string, string> = {};
@@ -168,8 +195,12 @@ export class ApiClient {
           headers[name] = value;
         });
         const init: RequestInit = { method: request.method, headers, signal: request.signal };
-        if (request.body) init.body = new Uint8Array(await request.arrayBuffer()) as BodyInit;
-        return toResponse(await send(request.url, init));
+        const body = await readBody(request);
+        if (body) init.body = body as BodyInit;
+        const answer = await send(request.url, init);
+        // A real Response only where a hook can read it: afterResponse hooks read every answer, and one
+        // that is not 2xx reaches beforeRetry and beforeError hooks inside ky's HTTPError.
+        return answer.ok && !readsAnswers ? (answer as unknown as Response) : toResponse(answer);
       },
     };
   }
@@ -179,14 +210,21 @@ export class ApiClient {
     const url = this.#baseUrl + call.path;
     const timeout = Math.min(call.timeout, MAX_TIMEOUT);
     try {
-      const ky = this.#ky ?? (await this.#load());
       const direct = this.#direct;
       const state: CallState = {
+        url,
         body: direct ? call.body : undefined,
         timeout,
         signal: call.signal,
         notBefore: 0,
+        first: undefined,
       };
+      if (direct) {
+        const first = await this.#attempt(state);
+        if (first.response?.ok) return parseBody(await first.response.text());
+        state.first = first;
+      }
+      const ky = this.#ky ?? (await this.#load());
       const options: Options & CallOptions = {
         // Hooks see ky's own timeout; without them the transport keeps the deadline, which spares ky's
         // timer and promise and the transport an abort signal to listen to.
@@ -201,6 +239,19 @@ export class ApiClient {
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason;
       throw await toSchematicError(error, url, timeout);
+    }
+  }
+
+  /** One attempt of `call` straight on the transport, which keeps its deadline; a caller's abort ends the call. */
+  async #attempt(call: CallState): Promise<Attempt> {
+    const { signal } = call;
+    const init: RequestInit = { method: "POST", headers: this.#headers, body: call.body ?? null };
+    if (signal) init.signal = signal;
+    try {
+      return { response: await sendWithin(this.#send, call.url, init, call.timeout) };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      return { error };
     }
   }
 

@@ -12,7 +12,7 @@ import {
   SchematicNetworkError,
   SchematicTimeoutError,
 } from "@schematic-sdk/core";
-import { NodeHeaders } from "./transport";
+import { concat, NodeHeaders } from "./transport";
 
 /** A real `Response` (ky and the user's hooks read one) from what the transport answered. */
 export function toResponse(answer: ResponseLike): Promise<Response> | Response {
@@ -25,6 +25,28 @@ export function toResponse(answer: ResponseLike): Promise<Response> | Response {
     if (status < 200 || status > 599) return new Response(text, { ...init, status: 502 });
     return new Response(empty ? null : text, init);
   });
+}
+
+/**
+ * The body of ky's `Request`, read with a reader that is then released: ky
+ * cancels the body when the call ends, and a released, finished stream lets
+ * it do so quietly, where one still locked by `arrayBuffer()` rejects with an
+ * error (a stack trace per call) that ky then drops.
+ */
+export async function readBody(request: Request): Promise<Uint8Array | undefined> {
+  if (!request.body) return undefined;
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      chunks.push(read.value);
+      bytes += read.value.byteLength;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return chunks.length === 1 ? chunks[0] : concat(chunks, bytes);
 }
 
 /** Every header of a transport's answer (a `ResponseLike` that only has `get` gives the ones the client reads). */

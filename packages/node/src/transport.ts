@@ -205,7 +205,8 @@ function nodeRequest(
   });
 }
 
-function concat(chunks: Uint8Array[], bytes: number): Uint8Array {
+/** `chunks` (`bytes` long in all) in one array. */
+export function concat(chunks: Uint8Array[], bytes: number): Uint8Array {
   const out = new Uint8Array(bytes);
   let at = 0;
   for (const chunk of chunks) {

@@ -278,3 +278,115 @@ describe("default transport on Node", () => {
     expect(error.mock.calls[0]!.join(" ")).toMatch(/dropped 1 events.*is eventUrl right\?/);
   });
 });
+
+describe("ky over the transport, only where it does something", () => {
+  /** Counts the fetch `Request`s built: ky builds one (and clones it) for every attempt it sends. */
+  const countRequests = () => {
+    const built = { count: 0 };
+    vi.stubGlobal(
+      "Request",
+      class extends Request {
+        constructor(...args: ConstructorParameters<typeof Request>) {
+          super(...args);
+          built.count++;
+        }
+      },
+    );
+    return built;
+  };
+  // An earlier test's client may still be retrying its batch against this server: only calls count here.
+  const calls = () => seen.map((s) => s.url).filter((path) => path !== "/batch");
+  const answers = (req: IncomingMessage, res: ServerResponse) =>
+    req.url === "/companies"
+      ? json(res, 200, { data: wireCompany({ id: "a" }), params: {} })
+      : json(res, 200, { data: { flag: "beta", value: true, reason: "rule" }, params: {} });
+
+  it("an upsert or flag check answered 2xx at once builds no Request; with hooks every attempt does, and they see it", async () => {
+    handler = (req, _body, res) => answers(req, res);
+    const built = countRequests();
+    const schematic = connect();
+    expect((await schematic.upsertCompany({ keys: { id: "a" } })).keys).toEqual({ id: "a" });
+    expect(await schematic.checkFlag("beta", { company: { id: "a" } })).toBe(true);
+    expect(calls()).toEqual(["/companies", "/flags/beta/check"]);
+    expect(built.count).toBe(0);
+
+    const hooked: string[] = [];
+    const traced = connect({
+      hooks: {
+        beforeRequest: [
+          (request) => {
+            hooked.push(`${request.method} ${new URL(request.url).pathname}`);
+            request.headers.set("traceparent", "00-abc-01");
+          },
+        ],
+      },
+    });
+    await traced.upsertCompany({ keys: { id: "a" } });
+    expect(hooked).toEqual(["POST /companies"]);
+    expect(seen.filter((s) => s.url === "/companies")[1]!.headers.traceparent).toBe("00-abc-01");
+    expect(built.count).toBeGreaterThan(0);
+  });
+
+  it("hooks get real objects where they can read them, and no Response is built for nobody", async () => {
+    handler = (req, _body, res) => answers(req, res);
+    let responses = 0;
+    vi.stubGlobal(
+      "Response",
+      class extends Response {
+        constructor(...args: ConstructorParameters<typeof Response>) {
+          super(...args);
+          responses++;
+        }
+      },
+    );
+    const bodies: string[] = [];
+    const traced = connect({
+      hooks: { beforeRequest: [async (request) => void bodies.push(await request.clone().text())] },
+    });
+    expect((await traced.upsertCompany({ keys: { id: "a" } })).keys).toEqual({ id: "a" });
+    expect(bodies).toEqual([JSON.stringify({ keys: { id: "a" } })]);
+    expect(seen.find((s) => s.url === "/companies")!.body).toBe(bodies[0]);
+    expect(responses).toBe(0);
+
+    const answered: [number, string][] = [];
+    const observed = connect({
+      hooks: {
+        afterResponse: [
+          async (_request, _options, response) => {
+            answered.push([response.status, ((await response.json()) as { data: { id: string } }).data.id]);
+          },
+        ],
+      },
+    });
+    expect((await observed.upsertCompany({ keys: { id: "a" } })).id).toBe("comp_1");
+    expect(answered).toEqual([[200, "comp_1"]]);
+    expect(responses).toBeGreaterThan(0);
+  });
+
+  it("a first attempt that failed becomes ky's first: not sent again, retried after Retry-After", async () => {
+    let attempts = 0;
+    handler = (req, _body, res) => {
+      if (req.url === "/companies") attempts++;
+      if (attempts === 1) json(res, 503, { error: "busy" }, { "Retry-After": "1" });
+      else answers(req, res);
+    };
+    const built = countRequests();
+    const started = performance.now();
+    const company = await connect({ maxRetries: 2 }).upsertCompany({ keys: { id: "a" } });
+    expect(company.keys).toEqual({ id: "a" });
+    expect(calls()).toEqual(["/companies", "/companies"]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(built.count).toBeGreaterThan(0);
+  });
+
+  it("a first attempt refused with a 400 throws SchematicApiError after that one request", async () => {
+    handler = (_req, _body, res) => json(res, 400, { error: "bad keys" });
+    const error = await connect({ maxRetries: 2 })
+      .upsertCompany({ keys: { id: "a" } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchematicApiError);
+    expect(error).toMatchObject({ status: 400, method: "POST", url: `${url}/companies` });
+    expect((error as Error).message).toContain("bad keys");
+    expect(calls()).toEqual(["/companies"]);
+  });
+});
