@@ -183,6 +183,7 @@ export class HttpClient {
   }
 }
 
+/** A response body as the API answered it: JSON when it parses, else the text; an empty body is undefined. */
 export function parseBody(text: string): unknown {
   if (text === "") return undefined;
   try {
