@@ -37,13 +37,21 @@ export class Freshness {
     this.#at = {};
   }
 
-  /** Starts (mount) or stops watching; started, what is shown and not fresh is asked for at once. */
+  /**
+   * Starts (mount) or stops watching; started, what is shown and not fresh is
+   * asked for at once, the rest when it goes stale. Nothing shown: nothing to
+   * ask for (an app that only identifies and tracks sends no flag request).
+   */
   watch(on: boolean, shown: object): void {
     this.#watching = on;
     this.#timers.clearTimeout(this.#timer);
     if (!on) return;
-    for (const flag in shown) if (!this.isFresh(flag)) return void this.#ask();
-    this.arm();
+    let any = false;
+    for (const flag in shown) {
+      if (!this.isFresh(flag)) return void this.#ask();
+      any = true;
+    }
+    if (any) this.arm();
   }
 
   /** While watched: asks again `flagCacheTtl` from now. */

@@ -246,4 +246,22 @@ describe("freshness", () => {
     expect(api.asked).toEqual(["sso", "*"]);
     schematic.close();
   });
+
+  it("while mounted with nothing shown, nothing is asked: an app that only identifies and tracks sends no flag request", async () => {
+    const api = fakeApi();
+    const schematic = createClient({ flagCacheTtl: 10_000 });
+    schematic.mount();
+    const sent = [schematic.identify(signIn), schematic.track({ event: "query" })];
+    await settle(5 * 60_000);
+    await expect(Promise.all(sent)).resolves.toEqual([{ status: "delivered" }, { status: "delivered" }]);
+    expect(api.asked).toEqual([]);
+    expect(api.events.map((e) => e.type)).toEqual(["identify", "track"]);
+    // Once something is shown, it is kept fresh.
+    const sso = schematic.checkFlag("sso");
+    await settle(100);
+    await expect(sso).resolves.toBe(false);
+    await settle(10_500);
+    expect(api.asked).toEqual(["sso", "*"]);
+    schematic.close();
+  });
 });

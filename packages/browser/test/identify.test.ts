@@ -23,10 +23,16 @@ describe("identify", () => {
   it("sets the context synchronously, so the next line's track and checkFlag use it", async () => {
     const received = captureEvents();
     let flagBody: unknown;
+    let askedAgain = 0;
     server.use(
       http.post(`${API}/flags/my-flag/check`, async ({ request }) => {
         flagBody = await request.json();
         return HttpResponse.json({ data: { flag: "my-flag", value: true }, params: {} });
+      }),
+      // The answer came before the identify arrived: it is asked again once it has.
+      http.post(`${API}/flags/check`, () => {
+        askedAgain++;
+        return HttpResponse.json({ data: { flags: [{ flag: "my-flag", value: true }] }, params: {} });
       }),
     );
     const schematic = createClient();
@@ -39,6 +45,7 @@ describe("identify", () => {
     await expect(tracked).resolves.toEqual({ status: "delivered" });
     await expect(flag).resolves.toBe(true);
     expect(flagBody).toEqual({ user: USER.keys, company: { id: "c_1" } });
+    expect(askedAgain).toBe(1);
     expect(received.map((r) => r.event.type)).toEqual(["identify", "track"]);
     expect(received[1]!.event.body).toEqual({
       event: "query",
