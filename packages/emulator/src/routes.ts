@@ -110,19 +110,20 @@ const routes: Record<string, Route> = {
     checksDepth: true,
     handle: ({ store, request, checkDepth, maxBodyDepth }) => {
       const text = request.body ?? "";
+      let body: ReturnType<typeof parseJsonObject>;
       let batch: ReturnType<typeof parseBatch>;
       try {
         // Servers batch with their secret key; browsers (transport "batch") with their publishable one.
         requireKey(apiKey(request), ["secret", "publishable"], API_KEY_HEADER);
-        const body = parseJsonObject(text);
+        body = parseJsonObject(text);
         batch = parseBatch(body);
-        // Well-formed track events and nothing nested beside them: at most SHALLOW_BATCH_DEPTH deep.
-        if (!(batch.allTrack && maxBodyDepth >= SHALLOW_BATCH_DEPTH && shallowBatch(body))) checkDepth();
       } catch (error) {
         // A body too deep is refused for that first, whatever else is wrong with it.
         checkDepth();
         throw error;
       }
+      // Well-formed track events and nothing nested beside them: at most SHALLOW_BATCH_DEPTH deep.
+      if (!(batch.allTrack && maxBodyDepth >= SHALLOW_BATCH_DEPTH && shallowBatch(body))) checkDepth();
       const { events, allTrack } = batch;
       const accepted = store.recordBatch({ events, allTrack, text });
       return eventsReply({ accepted, duplicates: events.length - accepted });
